@@ -1,0 +1,114 @@
+"""Example payloads for the OpenAPI document (real seed records where possible)."""
+
+BOCHUM = {
+    "key": "059110000000",
+    "ars": "059110000000",
+    "ags": "05911000",
+    "slug": "bochum",
+    "name": "Bochum",
+    "kind": "kreisfreie_stadt",
+    "land_code": "05",
+    "parent": "059000000000",
+    "parent_name": "Regierungsbezirk Arnsberg",
+    "population": 367101,
+    "population_date": "2024-12-31",
+    "duties": None,
+    "source": "Statistisches Bundesamt (Destatis), GV-ISys GV100AD, Gebietsstand 30.11.2025",
+    "version": 1,
+}
+NEW_ORGANISATION = {
+    "ars": "059140000000",
+    "slug": "hagen",
+    "name": "Hagen",
+    "kind": "kreisfreie_stadt",
+    "parent": "059000000000",
+    "population": 189044,
+    "population_date": "2024-12-31",
+}
+ORGANISATION_PATCH = {"population": 368000, "population_date": "2025-06-30"}
+
+ELTERNGELD = {
+    "key": "10000",
+    "ozg_id": "10000",
+    "name": "Elterngeld",
+    "themenfeld": "Familie & Kind",
+    "lebenslage": "Geburt",
+    "executing_level": "kreis",
+    "executing_level_source": "set",
+    "leika_keys": ["99036003000000"],
+    "version": 1,
+}
+NEW_SERVICE = {
+    "ozg_id": "10601",
+    "name": "Hundesteuer",
+    "themenfeld": "Steuern & Zoll",
+    "executing_level": "gemeinde",
+    "leika_keys": ["99102112000000"],
+}
+SERVICE_PATCH = {"executing_level": "kreis"}
+
+ELFE = {
+    "key": "elfe",
+    "slug": "elfe",
+    "name": "ELFE – Einfach Leistungen für Eltern",
+    "builder": "040000000000",
+    "builder_name": "Freie Hansestadt Bremen",
+    "operator": "dataport",
+    "efa": True,
+    "status": "live",
+    "maturity": 3,
+    "maturity_model": "1.1",
+    "channel": "fit_store",
+    "requires_land_contract": True,
+    "services": ["10000"],
+    "price": {
+        "model": "koenigstein",
+        "currency": "EUR",
+        "total_annual_cost_cents": 120000000,
+        "koenigstein_year": 2016,
+        "onboarding_fee_cents": 500000,
+    },
+    "version": 1,
+}
+NEW_SOLUTION = {
+    "slug": "hundesteuer-online",
+    "name": "Hundesteuer online",
+    "builder": "059110000000",
+    "status": "pilot",
+    "efa": True,
+    "channel": "efa_marktplatz",
+    "services": ["10601"],
+    "price": {
+        "model": "tiered",
+        "tiers": [
+            {"max_population": 100000, "annual_fee_cents": 250000},
+            {"max_population": None, "annual_fee_cents": 600000},
+        ],
+        "onboarding_fee_cents": 100000,
+    },
+}
+SOLUTION_PATCH = {"status": "live", "maturity": 3, "maturity_model": "1.1"}
+
+ADOPTION = {
+    "id": 1,
+    "organisation": "059110000000",
+    "organisation_name": "Bochum",
+    "solution": "elfe",
+    "solution_name": "ELFE – Einfach Leistungen für Eltern",
+    "status": "live",
+    "scope": "self",
+    "contracted_on": "2022-03-01",
+    "live_on": "2022-09-15",
+    "provenance": "contract",
+    "evidence_url": "https://example.org/ratsinformation/vorlage-123",
+    "confirmed_on": "2025-01-10",
+    "version": 1,
+}
+NEW_ADOPTION = {
+    "organisation": "051170000000",
+    "solution": "elfe",
+    "status": "contracted",
+    "contracted_on": "2026-10-01",
+    "provenance": "self_declared",
+}
+ADOPTION_PATCH = {"status": "live", "live_on": "2026-11-15"}

@@ -1,0 +1,138 @@
+"""/api/v1/organisations: Bund, Länder, Kreise, cities, Gemeinden and non-territorial bodies."""
+
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from registry.api import examples
+from registry.api.common import Blueprint, PageArgs, page_schema
+from registry.api.fields import Ref, ars, land_code, slug
+from registry.db import get_session
+from registry.logic import lookup, organisations
+from registry.models.vocab import LEVELS, ORGANISATION_KINDS
+
+blp = Blueprint(
+    "organisations",
+    __name__,
+    url_prefix="/api/v1/organisations",
+    description="Territorial bodies (keyed by ARS) and other bodies (keyed by slug).",
+)
+
+
+class OrganisationSchema(Schema):
+    key = fields.String(dump_only=True, metadata={"description": "ARS, else slug"})
+    ars = ars(allow_none=True)
+    ags = fields.String(
+        dump_only=True,
+        metadata={"description": "Amtlicher Gemeindeschlüssel: ARS digits 1–5 and 10–12"},
+    )
+    slug = slug(allow_none=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    land_code = land_code(
+        allow_none=True,
+        metadata={"description": "Land code 01–16; derived from the ARS when it has one"},
+    )
+    parent = Ref(
+        allow_none=True,
+        metadata={"description": "key of the next organisation up (ARS or slug)"},
+    )
+    parent_name = fields.Function(
+        lambda org: org.parent.name if org.parent else None, dump_only=True
+    )
+    population = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=0, max=200_000_000)
+    )
+    population_date = fields.Date(allow_none=True, metadata={"description": "reference date"})
+    duties = fields.List(
+        fields.String(validate=validate.OneOf(LEVELS)),
+        allow_none=True,
+        metadata={
+            "description": "explicit executing levels this body carries, overriding those "
+            "of its kind (Berlin and Hamburg: land, kreis and gemeinde); null = by kind"
+        },
+    )
+    source = fields.String(allow_none=True, metadata={"description": "where the facts come from"})
+    version = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class OrganisationPatchSchema(OrganisationSchema):
+    """Any subset of the fields; null clears an optional field."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class OrganisationQueryArgs(PageArgs):
+    kind = fields.String(validate=validate.OneOf(ORGANISATION_KINDS))
+    land = land_code()
+    parent = Ref(metadata={"description": "key of the parent organisation"})
+    name = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "part of the name, case-insensitive"},
+    )
+
+
+OrganisationPageSchema = page_schema(OrganisationSchema, "OrganisationPageSchema")
+
+
+@blp.route("")
+class Organisations(MethodView):
+    @blp.arguments(OrganisationQueryArgs, location="query")
+    @blp.response(200, OrganisationPageSchema)
+    def get(self, args):
+        """List organisations
+
+        Ordered by ARS (bodies without ARS last, by slug). Filter by `kind`, `land`
+        (Land code), `parent` (key) and `name` (substring, case-insensitive).
+        """
+        result = organisations.list_organisations(get_session(), **args)
+        return {"items": result.items, "pagination": result.pagination}
+
+    @blp.arguments(OrganisationSchema, example=examples.NEW_ORGANISATION)
+    @blp.response(201, OrganisationSchema, example=examples.BOCHUM)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data):
+        """Create an organisation
+
+        Territorial bodies need their 12-digit ARS (the Land code is derived from it);
+        other bodies need a slug. The parent must be a higher level in the same Land.
+        """
+        session = get_session()
+        org = organisations.create(session, data)
+        session.commit()
+        return org, 201, {"Location": f"{blp.url_prefix}/{org.key}"}
+
+
+@blp.route("/<org>")
+class OrganisationByKey(MethodView):
+    @blp.response(200, OrganisationSchema, example=examples.BOCHUM)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, org):
+        """Get one organisation by ARS or slug"""
+        return lookup.organisation(get_session(), org)
+
+    @blp.arguments(OrganisationPatchSchema, example=examples.ORGANISATION_PATCH)
+    @blp.response(200, OrganisationSchema, example=examples.BOCHUM)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, changes, org):
+        """Change some fields of an organisation"""
+        session = get_session()
+        found = organisations.update(session, lookup.organisation(session, org), changes)
+        session.commit()
+        return found
+
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def delete(self, org):
+        """Delete an organisation
+
+        Refused with 409, listing the referencing records, while subordinate organisations,
+        solutions it builds or operates, or its adoptions still exist.
+        """
+        session = get_session()
+        organisations.delete(session, lookup.organisation(session, org))
+        session.commit()

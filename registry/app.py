@@ -1,0 +1,58 @@
+"""The application factory: config → database → API → blueprints → errors → CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from registry import config as settings
+from registry.api import adoptions, health, organisations, services, solutions
+from registry.api.common import RegistryApi
+from registry.db import Database
+from registry.errors import register_error_handlers
+
+API_DESCRIPTION = """\
+The EfA service-sharing registry records which German Land or city built each OZG online
+service ("Einer für Alle"), what it costs others to reuse it, and who has adopted it.
+
+Conventions:
+- Organisations are addressed by ARS (12 digits) or, without one, by slug; services by
+  OZG-ID; solutions by slug; adoptions by id.
+- Money is integer euro cents (`*_cents`), always with `currency: "EUR"`.
+- Lists are paginated: `page`, `page_size`; the body carries `items` and `pagination`.
+- Unknown fields are rejected. Every error is `application/problem+json` (RFC 9457) with
+  `type`, `title`, `status`, `detail` and, where fields are at fault, `errors` by field.
+- PATCH changes only the fields sent; `null` clears an optional field.
+"""
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask("registry")
+    app.config.update(settings.from_environment(app.instance_path))
+    app.config.update(
+        API_TITLE="EfA service-sharing registry",
+        API_VERSION="1.0.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": API_DESCRIPTION,
+                "license": {"name": "EUPL-1.2"},
+            },
+        },
+    )
+    if config:
+        app.config.update(config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the schema's field order
+
+    Database(app.config["DATABASE_URL"]).init_app(app)
+
+    api = RegistryApi(app)
+    for module in (organisations, services, solutions, adoptions, health):
+        api.register_blueprint(module.blp)
+    register_error_handlers(app)
+    return app

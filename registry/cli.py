@@ -1,0 +1,115 @@
+"""The `registry` command: database, seed, OpenAPI document, development server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from registry import migrate
+from registry.app import create_app
+from registry.db import get_session
+from registry.paths import project_dir
+
+
+def _app() -> Flask:
+    return create_app()
+
+
+@click.group()
+def main() -> None:
+    """EfA service-sharing registry."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: the latest)."""
+    app = _app()
+    migrate.upgrade(app.config["DATABASE_URL"], revision)
+    click.echo(f"database at {revision}: {_safe_url(app)}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION ('base' empties it)."""
+    app = _app()
+    migrate.downgrade(app.config["DATABASE_URL"], revision)
+    click.echo(f"database at {revision}: {_safe_url(app)}")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Show the database's current revision."""
+    migrate.current(_app().config["DATABASE_URL"])
+
+
+@main.command("seed")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path))
+def seed_command(directory: Path | None) -> None:
+    """Load the reference facts and the demo scenario in seed/ (idempotent)."""
+    from registry.seed import seed
+
+    app = _app()
+    with app.app_context():
+        session = get_session()
+        report = seed(session, directory)
+        session.commit()
+    for name, counts in report.items():
+        figures = ", ".join(f"{count} {what}" for what, count in sorted(counts.items()))
+        click.echo(f"{name}: {figures or 'nothing'}")
+
+
+@main.command("openapi")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="file to write (default: openapi/openapi.json)",
+)
+def openapi_command(out: Path | None) -> None:
+    """Write the OpenAPI document the app serves to openapi/openapi.json."""
+    out = out or project_dir("openapi") / "openapi.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(openapi_text(_app()), encoding="utf-8")
+    click.echo(f"wrote {out}")
+
+
+def openapi_text(app: Flask) -> str:
+    with app.app_context():
+        spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    return json.dumps(spec, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Run the development server (use gunicorn registry.wsgi:app in production)."""
+    _app().run(host=host, port=port)
+
+
+@main.command("up")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def up(ctx: click.Context, host: str, port: int) -> None:
+    """Migrate, seed and serve: the one command for a first look."""
+    ctx.invoke(db_upgrade)
+    ctx.invoke(seed_command)
+    click.echo(f"API docs: http://{host}:{port}/docs")
+    ctx.invoke(serve, host=host, port=port)
+
+
+def _safe_url(app: Flask) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(app.config["DATABASE_URL"]).render_as_string(hide_password=True)

@@ -1,0 +1,25 @@
+"""Settings from the environment; an embedded SQLite file is the default."""
+
+import os
+from pathlib import Path
+
+
+def database_url(instance_path: str) -> str:
+    """REGISTRY_DATABASE_URL, else a SQLite file in the instance folder."""
+    url = os.environ.get("REGISTRY_DATABASE_URL")
+    if url:
+        # Accept the usual postgres:// spellings and route them to psycopg 3.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance_path) / 'registry.sqlite3'}"
+
+
+def from_environment(instance_path: str) -> dict:
+    return {
+        "DATABASE_URL": database_url(instance_path),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("REGISTRY_MAX_BODY_BYTES", 1_000_000)),
+        "MAX_PAGE_SIZE": int(os.environ.get("REGISTRY_MAX_PAGE_SIZE", 500)),
+    }

@@ -1,0 +1,1 @@
+"""Domain operations and queries. Functions take `session` and never commit."""

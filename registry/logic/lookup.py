@@ -1,0 +1,71 @@
+"""Finding records by their public keys."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.errors import Conflict, Invalid, NotFound
+from registry.models import Adoption, Organisation, Service, Solution
+
+ARS_RE = re.compile(r"^[0-9]{12}$")
+
+
+def organisation_key_clause(key: str):
+    """An ARS is 12 digits; anything else is a slug."""
+    if ARS_RE.match(key):
+        return Organisation.ars == key
+    return Organisation.slug == key
+
+
+def organisation(session: Session, key: str, *, field: str | None = None) -> Organisation:
+    found = session.scalar(select(Organisation).where(organisation_key_clause(key)))
+    if found is None:
+        if field:  # a reference inside a request body: the body is at fault
+            raise Invalid({field: [f"No organisation with key '{key}'."]})
+        raise NotFound("organisation", key)
+    return found
+
+
+def service(session: Session, ozg_id: str, *, field: str | None = None) -> Service:
+    found = session.scalar(select(Service).where(Service.ozg_id == ozg_id))
+    if found is None:
+        if field:
+            raise Invalid({field: [f"No service with OZG-ID '{ozg_id}'."]})
+        raise NotFound("service", ozg_id)
+    return found
+
+
+def solution(session: Session, slug: str, *, field: str | None = None) -> Solution:
+    found = session.scalar(select(Solution).where(Solution.slug == slug))
+    if found is None:
+        if field:
+            raise Invalid({field: [f"No solution with slug '{slug}'."]})
+        raise NotFound("solution", slug)
+    return found
+
+
+def adoption(session: Session, adoption_id: int) -> Adoption:
+    found = session.get(Adoption, adoption_id)
+    if found is None:
+        raise NotFound("adoption", str(adoption_id))
+    return found
+
+
+def ensure_unique(session: Session, column, value, own_id: int | None, entity: str, field: str):
+    """409 naming the field when another record already holds this public key."""
+    if value is None:
+        return
+    stmt = select(column.class_.id).where(column == value)
+    if own_id is not None:
+        stmt = stmt.where(column.class_.id != own_id)
+    if session.scalar(stmt) is not None:
+        message = f"A {entity} with {field} '{value}' exists already."
+        raise Conflict(message, {field: [message]})
+
+
+def escape_like(text: str) -> str:
+    """Make user text literal inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,161 @@
+"""Create, change, delete and list organisations, keeping the hierarchy sane."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from registry.errors import Invalid, Referenced
+from registry.logic import lookup
+from registry.logic.paging import Page, paginate
+from registry.models import Adoption, Organisation, OrganisationDuty, Solution
+
+# Higher levels have smaller ranks; a territorial parent must rank strictly above its child.
+KIND_RANK = {
+    "bund": 0,
+    "land": 1,
+    "regierungsbezirk": 2,
+    "kreis": 3,
+    "kreisfreie_stadt": 3,
+    "gemeindeverband": 4,
+    "gemeinde": 5,
+}
+SIMPLE_FIELDS = (
+    "ars",
+    "slug",
+    "name",
+    "kind",
+    "land_code",
+    "population",
+    "population_date",
+    "source",
+)
+
+
+def list_organisations(
+    session: Session,
+    *,
+    page: int,
+    page_size: int,
+    kind: str | None = None,
+    land: str | None = None,
+    parent: str | None = None,
+    name: str | None = None,
+) -> Page:
+    stmt: Select[Any] = select(Organisation)
+    if kind:
+        stmt = stmt.where(Organisation.kind == kind)
+    if land:
+        stmt = stmt.where(Organisation.land_code == land)
+    if parent:
+        stmt = stmt.where(Organisation.parent_id == lookup.organisation(session, parent).id)
+    if name:
+        stmt = stmt.where(Organisation.name.ilike(f"%{lookup.escape_like(name)}%", escape="\\"))
+    stmt = stmt.order_by(Organisation.ars.is_(None), Organisation.ars, Organisation.slug)
+    return paginate(session, stmt, page=page, page_size=page_size)
+
+
+def create(session: Session, data: dict[str, Any]) -> Organisation:
+    org = Organisation()
+    _apply(session, org, data)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def update(session: Session, org: Organisation, changes: dict[str, Any]) -> Organisation:
+    _apply(session, org, changes)
+    session.flush()
+    return org
+
+
+def delete(session: Session, org: Organisation) -> None:
+    refs = referenced_by(session, org)
+    if refs:
+        raise Referenced("organisation", org.key, refs)
+    session.delete(org)
+    session.flush()
+
+
+def referenced_by(session: Session, org: Organisation) -> list[dict[str, str]]:
+    children = session.scalars(select(Organisation).where(Organisation.parent_id == org.id))
+    solutions = session.scalars(
+        select(Solution).where(or_(Solution.builder_id == org.id, Solution.operator_id == org.id))
+    )
+    adoptions = session.scalars(select(Adoption.id).where(Adoption.organisation_id == org.id))
+    return (
+        [{"entity": "organisation", "key": c.key} for c in children]
+        + [{"entity": "solution", "key": s.slug} for s in solutions]
+        + [{"entity": "adoption", "key": str(a)} for a in adoptions]
+    )
+
+
+def _apply(session: Session, org: Organisation, data: dict[str, Any]) -> None:
+    # Checks below query the database; the half-changed record must not be flushed first.
+    with session.no_autoflush:
+        _assign(session, org, data)
+        _check(session, org)
+
+
+def _assign(session: Session, org: Organisation, data: dict[str, Any]) -> None:
+    for field in SIMPLE_FIELDS:
+        if field in data:
+            setattr(org, field, data[field])
+    if "parent" in data:
+        org.parent = (
+            lookup.organisation(session, data["parent"], field="parent") if data["parent"] else None
+        )
+    if "duties" in data:
+        org.duty_rows = [
+            OrganisationDuty(level=level) for level in sorted(set(data["duties"] or []))
+        ]
+    if org.ars and "land_code" not in data:
+        org.land_code = org.ars[:2]
+
+
+def _check(session: Session, org: Organisation) -> None:
+    errors: dict[str, list[str]] = {}
+    territorial = org.kind not in ("bund", "non_territorial")
+    if territorial and not org.ars:
+        errors["ars"] = [f"A {org.kind} needs its ARS."]
+    if org.kind == "non_territorial" and org.ars:
+        errors["ars"] = ["A non-territorial body has no ARS; give it a slug."]
+    if not org.ars and not org.slug:
+        errors["slug"] = ["An organisation without ARS needs a slug."]
+    if org.ars and org.land_code != org.ars[:2]:
+        errors["land_code"] = [f"The ARS {org.ars} lies in Land {org.ars[:2]}."]
+    if org.kind == "bund" and org.parent is not None:
+        errors["parent"] = ["The Bund has no parent."]
+    elif org.parent is not None:
+        errors.update(_parent_errors(org))
+    if errors:
+        raise Invalid(errors)
+    _check_unique(session, org)
+
+
+def _parent_errors(org: Organisation) -> dict[str, list[str]]:
+    parent = org.parent
+    assert parent is not None
+    if org.kind in KIND_RANK:
+        if parent.kind not in KIND_RANK or KIND_RANK[parent.kind] >= KIND_RANK[org.kind]:
+            return {"parent": [f"A {parent.kind} cannot be the parent of a {org.kind}."]}
+        if parent.land_code and parent.land_code != org.land_code:
+            return {"parent": [f"The parent lies in Land {parent.land_code}, not {org.land_code}."]}
+        return {}
+    # Non-territorial bodies may hang below anyone, but never below themselves.
+    seen = {id(org)}
+    node: Organisation | None = parent
+    while node is not None:
+        if id(node) in seen:
+            return {"parent": ["The parent chain would form a cycle."]}
+        seen.add(id(node))
+        node = node.parent
+    return {}
+
+
+def _check_unique(session: Session, org: Organisation) -> None:
+    for field in ("ars", "slug"):
+        column = getattr(Organisation, field)
+        lookup.ensure_unique(session, column, getattr(org, field), org.id, "organisation", field)

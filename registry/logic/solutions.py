@@ -1,0 +1,154 @@
+"""Create, change, delete and list solutions with their price models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from registry.errors import Invalid, Referenced
+from registry.logic import lookup
+from registry.logic.paging import Page, paginate
+from registry.models import (
+    Adoption,
+    KoenigsteinShare,
+    PriceTier,
+    Service,
+    Solution,
+    solution_service,
+)
+from registry.models.solution import PRICE_PARAMETERS
+
+SIMPLE_FIELDS = (
+    "slug",
+    "name",
+    "description",
+    "efa",
+    "status",
+    "maturity",
+    "maturity_model",
+    "channel",
+    "requires_land_contract",
+    "url",
+    "source",
+    "price_source",
+)
+
+
+def list_solutions(
+    session: Session,
+    *,
+    page: int,
+    page_size: int,
+    builder: str | None = None,
+    status: str | None = None,
+    efa: bool | None = None,
+    service: str | None = None,
+    channel: str | None = None,
+) -> Page:
+    stmt: Select[Any] = select(Solution)
+    if builder:
+        stmt = stmt.where(Solution.builder_id == lookup.organisation(session, builder).id)
+    if status:
+        stmt = stmt.where(Solution.status == status)
+    if efa is not None:
+        stmt = stmt.where(Solution.efa == efa)
+    if channel:
+        stmt = stmt.where(Solution.channel == channel)
+    if service:
+        service_id = lookup.service(session, service).id
+        stmt = stmt.where(
+            Solution.id.in_(
+                select(solution_service.c.solution_id).where(
+                    solution_service.c.service_id == service_id
+                )
+            )
+        )
+    return paginate(session, stmt.order_by(Solution.slug), page=page, page_size=page_size)
+
+
+def create(session: Session, data: dict[str, Any]) -> Solution:
+    solution = Solution()
+    data = {"price": {"model": "free"}, **data}
+    _apply(session, solution, data)
+    session.add(solution)
+    session.flush()
+    return solution
+
+
+def update(session: Session, solution: Solution, changes: dict[str, Any]) -> Solution:
+    _apply(session, solution, changes)
+    session.flush()
+    return solution
+
+
+def delete(session: Session, solution: Solution) -> None:
+    adoptions = session.scalars(
+        select(Adoption.id).where(Adoption.solution_id == solution.id).order_by(Adoption.id)
+    ).all()
+    if adoptions:
+        raise Referenced(
+            "solution", solution.slug, [{"entity": "adoption", "key": str(a)} for a in adoptions]
+        )
+    session.delete(solution)
+    session.flush()
+
+
+def _apply(session: Session, solution: Solution, data: dict[str, Any]) -> None:
+    with session.no_autoflush:
+        for field in SIMPLE_FIELDS:
+            if field in data:
+                setattr(solution, field, data[field])
+        if "builder" in data:
+            solution.builder = lookup.organisation(session, data["builder"], field="builder")
+        if "operator" in data:
+            solution.operator = (
+                lookup.organisation(session, data["operator"], field="operator")
+                if data["operator"]
+                else None
+            )
+        if "services" in data:
+            solution.services = _services(session, data["services"])
+        if "price" in data:
+            _set_price(session, solution, data["price"])
+        lookup.ensure_unique(session, Solution.slug, solution.slug, solution.id, "solution", "slug")
+
+
+def _services(session: Session, ozg_ids: list[str]) -> list[Any]:
+    wanted = list(dict.fromkeys(ozg_ids))
+    found = {
+        s.ozg_id: s for s in session.scalars(select(Service).where(Service.ozg_id.in_(wanted)))
+    }
+    missing = {
+        f"services.{i}": [f"No service with OZG-ID '{o}'."]
+        for i, o in enumerate(ozg_ids)
+        if o not in found
+    }
+    if missing:
+        raise Invalid(missing)
+    return [found[o] for o in wanted]
+
+
+def _set_price(session: Session, solution: Solution, price: dict[str, Any]) -> None:
+    """A price is replaced as a whole: parameters of other models are cleared."""
+    solution.price_model = price["model"]
+    for name in PRICE_PARAMETERS:
+        setattr(solution, name, price.get(name))
+    solution.tiers = [
+        PriceTier(
+            position=i,
+            max_population=t.get("max_population"),
+            annual_fee_cents=t["annual_fee_cents"],
+        )
+        for i, t in enumerate(price.get("tiers") or [])
+    ]
+    year = price.get("koenigstein_year")
+    if year is not None:
+        known = session.scalar(
+            select(KoenigsteinShare.year).where(KoenigsteinShare.year == year).limit(1)
+        )
+        if known is None:
+            raise Invalid(
+                {"price.koenigstein_year": [f"No Königsteiner Schlüssel shares for {year}."]}
+            )

@@ -1,0 +1,54 @@
+"""Controlled vocabularies shared by models, schemas and the database's check constraints."""
+
+ORGANISATION_KINDS = (
+    "bund",
+    "land",
+    "regierungsbezirk",
+    "kreis",
+    "kreisfreie_stadt",
+    "gemeindeverband",
+    "gemeinde",
+    "non_territorial",
+)
+TERRITORIAL_KINDS = ORGANISATION_KINDS[:-1]
+LEVELS = ("bund", "land", "kreis", "gemeinde")
+LEVEL_SOURCES = ("set", "derived")
+SOLUTION_STATUSES = ("development", "pilot", "live", "retired")
+CHANNELS = ("fit_store", "efa_marktplatz", "direct", "open_source")
+MATURITY_MODELS = {"1.1": 4, "2.0": 7}  # model version -> highest level
+PRICE_MODELS = ("free", "flat", "per_capita", "tiered", "koenigstein")
+ADOPTION_STATUSES = ("interested", "contracted", "onboarding", "live", "ended")
+SCOPES = ("self", "subordinates")
+PROVENANCES = (
+    "self_declared",
+    "builder_declared",
+    "contract",
+    "dashboard",
+    "pvog",
+    "press",
+    # Not in the original design: demo data must be recognisable as such by consumers.
+    "illustrative",
+)
+THEMENFELDER = (
+    "Arbeit & Ruhestand",
+    "Bauen & Wohnen",
+    "Bildung",
+    "Ein- & Auswanderung",
+    "Engagement & Hobby",
+    "Familie & Kind",
+    "Forschung & Förderung",
+    "Gesundheit",
+    "Mobilität & Reisen",
+    "Querschnitt",
+    "Recht & Ordnung",
+    "Steuern & Zoll",
+    "Umwelt",
+    "Unternehmensführung & -entwicklung",
+)
+LAND_CODES = tuple(f"{n:02d}" for n in range(1, 17))
+
+
+def sql_in(column: str, values: tuple[str, ...] | list[str]) -> str:
+    """A CHECK clause body: column IN ('a', 'b')."""
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"

@@ -1,0 +1,143 @@
+"""Every database test runs on SQLite and on PostgreSQL, on a schema built by the migrations.
+
+Each test runs inside a transaction that is rolled back afterwards; the app's commits
+become SAVEPOINT releases inside it.
+
+PostgreSQL: REGISTRY_TEST_POSTGRES_URL (default: the local server, database
+registry_test, created when missing). It must answer: an unreachable PostgreSQL fails the
+run. Only REGISTRY_TEST_DATABASES=sqlite, set on purpose, runs SQLite alone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from registry import migrate
+from registry.app import create_app
+from registry.db import make_engine
+
+POSTGRES_URL = os.environ.get(
+    "REGISTRY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/registry_test"
+)
+BACKENDS = [
+    b.strip() for b in os.environ.get("REGISTRY_TEST_DATABASES", "sqlite,postgresql").split(",")
+]
+
+
+def pytest_report_header() -> str:
+    return f"registry test databases: {', '.join(BACKENDS)} (PostgreSQL: {POSTGRES_URL})"
+
+
+def fresh_database_url(backend: str, name: str, tmp: Path) -> str:
+    """An empty database of the given backend, ready for migrations."""
+    if backend == "sqlite":
+        path = tmp / f"{name}.sqlite3"
+        path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    url = make_url(POSTGRES_URL).set(database=name)
+    admin = make_engine(
+        make_url(POSTGRES_URL).set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # a clear failure, never a skip
+        pytest.fail(
+            f"PostgreSQL at {POSTGRES_URL} cannot be reached ({error.__class__.__name__}: "
+            f"{error}). Start it, or set REGISTRY_TEST_DATABASES=sqlite on purpose.",
+            pytrace=False,
+        )
+    finally:
+        admin.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database of this backend with the schema built by the real migrations."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = fresh_database_url(backend, f"registry_test_{worker}", tmp_path_factory.mktemp("db"))
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_app(database_url: str) -> Flask:
+    return create_app({"DATABASE_URL": database_url, "TESTING": True})
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def app(base_app: Flask, connection: Connection) -> Iterator[Flask]:
+    """The app, its sessions joined to the test's rolled-back transaction."""
+    db = base_app.extensions["registry_db"]
+    original = db.sessionmaker
+    db.sessionmaker = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    yield base_app
+    db.sessionmaker = original
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session for arranging and checking data directly, outside any request."""
+    s = app.extensions["registry_db"].sessionmaker()
+    yield s
+    s.close()
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_statements(connection: Connection) -> Iterator[StatementCounter]:
+    counter = StatementCounter()
+
+    def _count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            counter.statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", _count)
+    yield counter
+    event.remove(connection, "before_cursor_execute", _count)
