@@ -11,6 +11,7 @@ from flask import Flask
 from registry import migrate
 from registry.app import create_app
 from registry.db import get_session
+from registry.errors import RegistryError
 from registry.paths import project_dir
 
 
@@ -18,7 +19,20 @@ def _app() -> Flask:
     return create_app()
 
 
-@click.group()
+class RegistryGroup(click.Group):
+    """Domain errors end a command with their message and exit code 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except RegistryError as error:
+            click.echo(f"error: {error.detail}", err=True)
+            for field, messages in (error.errors or {}).items():
+                click.echo(f"  {field}: {' '.join(map(str, messages))}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=RegistryGroup)
 def main() -> None:
     """EfA service-sharing registry."""
 

@@ -23,7 +23,7 @@ from registry.api.adoptions import AdoptionSchema
 from registry.api.organisations import OrganisationSchema
 from registry.api.services import ServiceSchema
 from registry.api.solutions import SolutionSchema
-from registry.errors import Invalid, NotFound
+from registry.errors import Invalid, NotFound, flatten_errors
 from registry.logic import adoptions, koenigstein, lookup, organisations, services, solutions
 from registry.models import Adoption
 from registry.paths import project_dir
@@ -75,14 +75,14 @@ def _records(path: Path, table: str) -> list[dict[str, Any]]:
 def _seed_shares(session: Session, records: list[dict[str, Any]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for record in records:
-        changed = koenigstein.put_share(
+        outcome = koenigstein.put_share(
             session,
             year=record["year"],
             land_code=record["land_code"],
             share_e5=koenigstein.parse_percent(record["share_percent"]),
             source=record.get("source"),
         )
-        counts["created/updated" if changed else "unchanged"] += 1
+        counts[outcome] += 1
     session.flush()
     return counts
 
@@ -99,7 +99,11 @@ def _seed_entities(
         try:
             desired = schema.load(_jsonable(record))
         except ValidationError as error:
-            raise Invalid(error.normalized_messages(), f"seed record {number}: invalid") from error
+            raise Invalid(
+                flatten_errors(error.normalized_messages()),
+                f"{schema.__class__.__name__.removesuffix('Schema')} record {number} of seed/ "
+                "is invalid.",
+            ) from error
         existing = find(desired)
         if existing is None:
             logic.create(session, desired)
@@ -118,7 +122,11 @@ def _seed_entities(
 def _same(field: str, wanted: Any, current: Any) -> bool:
     if field == "price":
         wanted = {"currency": "EUR", **wanted}
-    return _jsonable(wanted) == _jsonable(current)
+    wanted, current = _jsonable(wanted), _jsonable(current)
+    if isinstance(wanted, list) and all(isinstance(v, str) for v in wanted):
+        # Key lists (duties, LeiKa keys, services) are sets: their order carries no meaning.
+        return isinstance(current, list) and sorted(wanted) == sorted(current)
+    return wanted == current
 
 
 def _jsonable(value: Any) -> Any:

@@ -22,7 +22,9 @@ class AdoptionSchema(Schema):
     id = fields.Integer(dump_only=True)
     organisation = Ref(required=True, metadata={"description": "key of the adopter"})
     organisation_name = fields.Function(lambda a: a.organisation.name, dump_only=True)
-    solution = Ref(SLUG, required=True, metadata={"description": "slug of the solution"})
+    solution = Ref(
+        SLUG, "Not a valid slug.", required=True, metadata={"description": "slug of the solution"}
+    )
     solution_name = fields.Function(lambda a: a.solution.name, dump_only=True)
     status = fields.String(required=True, validate=validate.OneOf(ADOPTION_STATUSES))
     scope = fields.String(
@@ -57,7 +59,7 @@ class AdoptionPatchSchema(AdoptionSchema):
 
 class AdoptionQueryArgs(PageArgs):
     organisation = Ref(metadata={"description": "key of the adopting organisation"})
-    solution = Ref(SLUG, metadata={"description": "slug of the solution"})
+    solution = Ref(SLUG, "Not a valid slug.", metadata={"description": "slug of the solution"})
     status = fields.String(validate=validate.OneOf(ADOPTION_STATUSES))
     scope = fields.String(validate=validate.OneOf(SCOPES))
     provenance = fields.String(validate=validate.OneOf(PROVENANCES))

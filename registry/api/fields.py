@@ -79,8 +79,13 @@ def cents(description: str, **kwargs: Any) -> fields.Integer:
 class Ref(fields.String):
     """A reference to another record by its public key: a string both ways."""
 
-    def __init__(self, pattern: str = ORG_KEY, **kwargs: Any) -> None:
-        super().__init__(validate=validate.Regexp(pattern, error="Not a valid key."), **kwargs)
+    def __init__(
+        self,
+        pattern: str = ORG_KEY,
+        error: str = "An organisation key is a 12-digit ARS or a slug.",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(validate=validate.Regexp(pattern, error=error), **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else value.key

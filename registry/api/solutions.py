@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema
-from registry.api.fields import Ref, cents, ozg_id, slug
+from registry.api.fields import OZG_ID, Ref, cents, ozg_id, slug
 from registry.db import get_session
 from registry.logic import lookup, solutions
 from registry.models.vocab import CHANNELS, MATURITY_MODELS, PRICE_MODELS, SOLUTION_STATUSES
@@ -32,10 +32,10 @@ PRICE_PARAMETERS = {
 class PriceTierSchema(Schema):
     max_population = fields.Integer(
         strict=True,
-        required=True,
+        load_default=None,
         allow_none=True,
         validate=validate.Range(min=0),
-        metadata={"description": "upper bound (inclusive); null in the last tier"},
+        metadata={"description": "upper bound (inclusive); null or absent in the last tier"},
     )
     annual_fee_cents = cents("annual fee for this tier", required=True)
 
@@ -81,7 +81,7 @@ def _tier_errors(tiers):
         return {"tiers": ["The last tier has max_population null (no upper bound)."]}
     if None in bounds[:-1]:
         return {"tiers": ["Only the last tier may have max_population null."]}
-    if any(a >= b for a, b in itertools.pairwise(bounds)):
+    if any(a >= b for a, b in itertools.pairwise(bounds[:-1])):
         return {"tiers": ["max_population must ascend strictly."]}
     return {}
 
@@ -109,7 +109,8 @@ class SolutionSchema(Schema):
     )
     url = fields.Url(allow_none=True, validate=validate.Length(max=500))
     services = fields.List(
-        ozg_id(), metadata={"description": "OZG-IDs of the services it implements"}
+        Ref(OZG_ID, "An OZG-ID has exactly 5 digits.", metadata={"example": "10000"}),
+        metadata={"description": "OZG-IDs of the services it implements"},
     )
     price = fields.Nested(PriceSchema)
     price_source = fields.String(

@@ -30,15 +30,15 @@ def shares_for(session: Session, year: int) -> dict[str, KoenigsteinShare]:
 
 def put_share(
     session: Session, *, year: int, land_code: str, share_e5: int, source: str | None
-) -> bool:
-    """Create or update one share; True when something changed."""
+) -> str:
+    """Create or update one share; says which ("created", "updated", "unchanged")."""
     row = session.get(KoenigsteinShare, (year, land_code))
     if row is None:
         session.add(
             KoenigsteinShare(year=year, land_code=land_code, share_e5=share_e5, source=source)
         )
-        return True
+        return "created"
     if (row.share_e5, row.source) == (share_e5, source):
-        return False
+        return "unchanged"
     row.share_e5, row.source = share_e5, source
-    return True
+    return "updated"
