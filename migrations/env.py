@@ -1,7 +1,7 @@
 """Alembic environment: the registry's metadata, a connection handed in or the configured URL."""
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 import registry.models  # noqa: F401  (registers every table on the metadata)
 from registry.config import database_url
@@ -23,9 +23,14 @@ def run_with(connection: Connection) -> None:
 
 
 def run_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        run_with(connection)
+    given = config.attributes.get("connection")  # a Connection, or an Engine (pytest-alembic)
+    if isinstance(given, Connection):
+        run_with(given)
+        return
+    if isinstance(given, Engine):
+        with given.connect() as connection:
+            run_with(connection)
+            connection.commit()
         return
     url = config.attributes.get("url") or database_url("instance")
     engine = make_engine(url)

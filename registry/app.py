@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -28,7 +29,8 @@ Conventions:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask("registry")
+    # The instance folder holds the embedded SQLite file; containers point it somewhere writable.
+    app = Flask("registry", instance_path=os.environ.get("REGISTRY_INSTANCE_DIR") or None)
     app.config.update(settings.from_environment(app.instance_path))
     app.config.update(
         API_TITLE="EfA service-sharing registry",

@@ -68,17 +68,34 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+def run_database_name(purpose: str) -> str:
+    """Per test run, so that two runs on one machine never drop each other's database."""
+    return f"registry_{purpose}_{os.getpid()}"
+
+
+def drop_database(backend: str, url: str) -> None:
+    if backend != "postgresql":
+        return
+    admin = make_engine(
+        make_url(POSTGRES_URL).set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of this backend with the schema built by the real migrations."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = fresh_database_url(backend, f"registry_test_{worker}", tmp_path_factory.mktemp("db"))
+    url = fresh_database_url(backend, run_database_name("test"), tmp_path_factory.mktemp("db"))
     migrate.upgrade(url)
-    return url
+    yield url
+    drop_database(backend, url)
 
 
 @pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
+def engine(database_url: str) -> Iterator[Engine]:  # disposed before the database is dropped
     engine = make_engine(database_url)
     yield engine
     engine.dispose()

@@ -71,7 +71,7 @@ AdoptionPageSchema = page_schema(AdoptionSchema, "AdoptionPageSchema")
 @blp.route("")
 class Adoptions(MethodView):
     @blp.arguments(AdoptionQueryArgs, location="query")
-    @blp.response(200, AdoptionPageSchema)
+    @blp.response(200, AdoptionPageSchema, example=examples.page(examples.ADOPTION))
     def get(self, args):
         """List adoptions
 
@@ -101,7 +101,10 @@ class AdoptionById(MethodView):
     @blp.response(200, AdoptionSchema, example=examples.ADOPTION)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, adoption_id):
-        """Get one adoption"""
+        """Get one adoption
+
+        With its status, the stage dates and where the claim comes from.
+        """
         return lookup.adoption(get_session(), adoption_id)
 
     @blp.arguments(AdoptionPatchSchema, example=examples.ADOPTION_PATCH)
@@ -109,7 +112,10 @@ class AdoptionById(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, changes, adoption_id):
-        """Change some fields of an adoption"""
+        """Change some fields of an adoption
+
+        Only the fields sent change; stage dates must stay in order.
+        """
         session = get_session()
         adoption = adoptions.update(session, lookup.adoption(session, adoption_id), changes)
         session.commit()
@@ -118,7 +124,11 @@ class AdoptionById(MethodView):
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, adoption_id):
-        """Delete an adoption"""
+        """Delete an adoption
+
+        Prefer status `ended` with `ended_on` to keep the history; delete only records
+        entered by mistake.
+        """
         session = get_session()
         adoptions.delete(session, lookup.adoption(session, adoption_id))
         session.commit()

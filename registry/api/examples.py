@@ -112,3 +112,11 @@ NEW_ADOPTION = {
     "provenance": "self_declared",
 }
 ADOPTION_PATCH = {"status": "live", "live_on": "2026-11-15"}
+
+
+def page(item: dict) -> dict:
+    """A one-item list page."""
+    return {
+        "items": [item],
+        "pagination": {"page": 1, "page_size": 50, "total_items": 1, "total_pages": 1},
+    }

@@ -89,3 +89,11 @@ class Ref(fields.String):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else value.key
+
+
+class Whole(fields.Nested):
+    """A nested value object that is always replaced as a whole, so a PATCH's partial
+    loading must not relax its own required fields."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, partial: Any = None, **kwargs: Any):
+        return super()._deserialize(value, attr, data, partial=False, **kwargs)

@@ -25,7 +25,10 @@ class DatabaseUnavailable(RegistryError):
 class Health(MethodView):
     @blp.response(200, StatusSchema, example={"status": "ok"})
     def get(self):
-        """Liveness: answers while the process lives, without touching the database"""
+        """Liveness
+
+        Answers 200 while the process lives, without touching the database.
+        """
         return {"status": "ok"}
 
 
@@ -34,7 +37,10 @@ class Ready(MethodView):
     @blp.response(200, StatusSchema, example={"status": "ok"})
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
-        """Readiness: answers 200 only while the database answers"""
+        """Readiness
+
+        Answers 200 only while the database answers a query, else 503.
+        """
         try:
             with get_db().engine.connect() as connection:
                 connection.execute(text("SELECT 1"))

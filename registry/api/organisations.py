@@ -80,7 +80,7 @@ OrganisationPageSchema = page_schema(OrganisationSchema, "OrganisationPageSchema
 @blp.route("")
 class Organisations(MethodView):
     @blp.arguments(OrganisationQueryArgs, location="query")
-    @blp.response(200, OrganisationPageSchema)
+    @blp.response(200, OrganisationPageSchema, example=examples.page(examples.BOCHUM))
     def get(self, args):
         """List organisations
 
@@ -110,7 +110,11 @@ class OrganisationByKey(MethodView):
     @blp.response(200, OrganisationSchema, example=examples.BOCHUM)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, org):
-        """Get one organisation by ARS or slug"""
+        """Get one organisation by ARS or slug
+
+        A 12-digit key is read as ARS, anything else as slug. The `ETag` names the
+        version to send back in `If-Match` when changing it.
+        """
         return lookup.organisation(get_session(), org)
 
     @blp.arguments(OrganisationPatchSchema, example=examples.ORGANISATION_PATCH)
@@ -118,7 +122,11 @@ class OrganisationByKey(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, changes, org):
-        """Change some fields of an organisation"""
+        """Change some fields of an organisation
+
+        Only the fields sent change; `null` clears an optional field. The hierarchy
+        rules of creation apply to the result.
+        """
         session = get_session()
         found = organisations.update(session, lookup.organisation(session, org), changes)
         session.commit()

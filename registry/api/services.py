@@ -61,7 +61,7 @@ ServicePageSchema = page_schema(ServiceSchema, "ServicePageSchema")
 @blp.route("")
 class Services(MethodView):
     @blp.arguments(ServiceQueryArgs, location="query")
-    @blp.response(200, ServicePageSchema)
+    @blp.response(200, ServicePageSchema, example=examples.page(examples.ELTERNGELD))
     def get(self, args):
         """List services
 
@@ -75,7 +75,10 @@ class Services(MethodView):
     @blp.response(201, ServiceSchema, example=examples.ELTERNGELD)
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data):
-        """Create a service"""
+        """Create a service
+
+        The OZG-ID is its key (5 digits); `executing_level` says who is due for it.
+        """
         session = get_session()
         service = services.create(session, data)
         session.commit()
@@ -87,7 +90,10 @@ class ServiceByKey(MethodView):
     @blp.response(200, ServiceSchema, example=examples.ELTERNGELD)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, ozg_id):
-        """Get one service by OZG-ID"""
+        """Get one service by OZG-ID
+
+        With its Themenfeld, Lebenslage, LeiKa keys and executing level.
+        """
         return lookup.service(get_session(), ozg_id)
 
     @blp.arguments(ServicePatchSchema, example=examples.SERVICE_PATCH)
@@ -95,7 +101,10 @@ class ServiceByKey(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, changes, ozg_id):
-        """Change some fields of a service"""
+        """Change some fields of a service
+
+        Only the fields sent change; `leika_keys` is replaced as a whole.
+        """
         session = get_session()
         service = services.update(session, lookup.service(session, ozg_id), changes)
         session.commit()

@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema
-from registry.api.fields import OZG_ID, Ref, cents, ozg_id, slug
+from registry.api.fields import OZG_ID, Ref, Whole, cents, ozg_id, slug
 from registry.db import get_session
 from registry.logic import lookup, solutions
 from registry.models.vocab import CHANNELS, MATURITY_MODELS, PRICE_MODELS, SOLUTION_STATUSES
@@ -112,7 +112,7 @@ class SolutionSchema(Schema):
         Ref(OZG_ID, "An OZG-ID has exactly 5 digits.", metadata={"example": "10000"}),
         metadata={"description": "OZG-IDs of the services it implements"},
     )
-    price = fields.Nested(PriceSchema)
+    price = Whole(PriceSchema)
     price_source = fields.String(
         allow_none=True, metadata={"description": "where the price figures come from"}
     )
@@ -155,7 +155,7 @@ SolutionPageSchema = page_schema(SolutionSchema, "SolutionPageSchema")
 @blp.route("")
 class Solutions(MethodView):
     @blp.arguments(SolutionQueryArgs, location="query")
-    @blp.response(200, SolutionPageSchema)
+    @blp.response(200, SolutionPageSchema, example=examples.page(examples.ELFE))
     def get(self, args):
         """List solutions
 
@@ -184,7 +184,10 @@ class SolutionByKey(MethodView):
     @blp.response(200, SolutionSchema, example=examples.ELFE)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug):
-        """Get one solution by slug"""
+        """Get one solution by slug
+
+        With builder, operator, implemented services and price model.
+        """
         return lookup.solution(get_session(), slug)
 
     @blp.arguments(SolutionPatchSchema, example=examples.SOLUTION_PATCH)
@@ -192,7 +195,10 @@ class SolutionByKey(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, changes, slug):
-        """Change some fields of a solution"""
+        """Change some fields of a solution
+
+        Only the fields sent change; `services` and `price` are replaced as a whole.
+        """
         session = get_session()
         solution = solutions.update(session, lookup.solution(session, slug), changes)
         session.commit()

@@ -127,7 +127,7 @@ def _services(session: Session, ozg_ids: list[str]) -> list[Any]:
     }
     if missing:
         raise Invalid(missing)
-    return [found[o] for o in wanted]
+    return [found[o] for o in sorted(wanted)]  # as the relationship loads them
 
 
 def _set_price(session: Session, solution: Solution, price: dict[str, Any]) -> None:

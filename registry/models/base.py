@@ -3,8 +3,10 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer
+from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from registry.models.types import UtcDateTime
 
 
 def utcnow() -> datetime:
@@ -19,10 +21,8 @@ class Versioned:
     """
 
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
