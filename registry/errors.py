@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, json
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -169,6 +169,16 @@ def handle_integrity_error(error: IntegrityError):
     )
 
 
+def handle_data_error(_error: DataError):
+    # The schemas catch bad values first; this answers for anything that slips past them.
+    return problem(
+        422,
+        "Unprocessable Content",
+        "A value does not fit its column (too long, or out of range).",
+        type_=Invalid.type,
+    )
+
+
 def handle_stale_data(_error: StaleDataError):
     return problem(
         412,
@@ -181,4 +191,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(RegistryError, handle_registry_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(StaleDataError, handle_stale_data)

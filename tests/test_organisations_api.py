@@ -191,3 +191,11 @@ def test_list_rejects_bad_filters(client):
     response = client.get("/api/v1/organisations?land=99&page_size=0&colour=red")
     assert response.status_code == 422
     assert set(response.get_json()["errors"]) == {"land", "page_size", "colour"}
+
+
+def test_list_filters_by_ags(client):
+    f.nrw_with_bochum(client)
+    found = client.get("/api/v1/organisations?ags=05911000").get_json()["items"]
+    assert [o["name"] for o in found] == ["Bochum"]
+    bad = client.get("/api/v1/organisations?ags=0591100")
+    assert bad.status_code == 422 and "ags" in bad.get_json()["errors"]

@@ -32,6 +32,14 @@ def ars(**kwargs: Any) -> fields.String:
     )
 
 
+def ags(**kwargs: Any) -> fields.String:
+    return _string(
+        validate.Regexp(AGS, error="An AGS has exactly 8 digits."),
+        {"description": "Amtlicher Gemeindeschlüssel, 8 digits", "example": "05911000"},
+        **kwargs,
+    )
+
+
 def land_code(**kwargs: Any) -> fields.String:
     return _string(
         validate.OneOf(LAND_CODES, error="A Land code is 01 to 16."),

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema
-from registry.api.fields import Ref, ars, land_code, slug
+from registry.api.fields import Ref, ags, ars, land_code, slug
 from registry.db import get_session
 from registry.logic import lookup, organisations
 from registry.models.vocab import LEVELS, ORGANISATION_KINDS
@@ -67,6 +67,7 @@ class OrganisationPatchSchema(OrganisationSchema):
 class OrganisationQueryArgs(PageArgs):
     kind = fields.String(validate=validate.OneOf(ORGANISATION_KINDS))
     land = land_code()
+    ags = ags()
     parent = Ref(metadata={"description": "key of the parent organisation"})
     name = fields.String(
         validate=validate.Length(min=1, max=100),
@@ -85,7 +86,8 @@ class Organisations(MethodView):
         """List organisations
 
         Ordered by ARS (bodies without ARS last, by slug). Filter by `kind`, `land`
-        (Land code), `parent` (key) and `name` (substring, case-insensitive).
+        (Land code), `ags` (8-digit Gemeindeschlüssel), `parent` (key) and `name`
+        (substring, case-insensitive).
         """
         result = organisations.list_organisations(get_session(), **args)
         return {"items": result.items, "pagination": result.pagination}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry.errors import Invalid, Referenced
@@ -41,6 +41,7 @@ def list_organisations(
     page_size: int,
     kind: str | None = None,
     land: str | None = None,
+    ags: str | None = None,
     parent: str | None = None,
     name: str | None = None,
 ) -> Page:
@@ -49,6 +50,11 @@ def list_organisations(
         stmt = stmt.where(Organisation.kind == kind)
     if land:
         stmt = stmt.where(Organisation.land_code == land)
+    if ags:  # the AGS is the ARS without its Gemeindeverband digits 6-9
+        stmt = stmt.where(
+            func.substr(Organisation.ars, 1, 5) == ags[:5],
+            func.substr(Organisation.ars, 10, 3) == ags[5:],
+        )
     if parent:
         stmt = stmt.where(Organisation.parent_id == lookup.organisation(session, parent).id)
     if name:
