@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the schema's field order
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # German names readable as UTF-8
 
     Database(app.config["DATABASE_URL"]).init_app(app)
 
