@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry.errors import Invalid, Referenced
-from registry.logic import lookup
+from registry.logic import hierarchy, lookup
 from registry.logic.paging import Page, paginate
 from registry.models import Adoption, Organisation, OrganisationDuty, Solution
 
@@ -68,12 +68,16 @@ def create(session: Session, data: dict[str, Any]) -> Organisation:
     _apply(session, org, data)
     session.add(org)
     session.flush()
+    hierarchy.place(session, org)
     return org
 
 
 def update(session: Session, org: Organisation, changes: dict[str, Any]) -> Organisation:
+    old_parent = org.parent_id
     _apply(session, org, changes)
     session.flush()
+    if org.parent_id != old_parent:
+        hierarchy.place(session, org)
     return org
 
 

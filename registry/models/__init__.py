@@ -1,6 +1,8 @@
 """All mapped classes, imported so that the metadata is complete."""
 
+from registry.models import search as _search  # noqa: F401  (event listeners)
 from registry.models.adoption import Adoption
+from registry.models.hierarchy import OrganisationClosure
 from registry.models.koenigstein import KoenigsteinShare
 from registry.models.organisation import Organisation, OrganisationDuty
 from registry.models.service import Service, ServiceLeikaKey
@@ -10,6 +12,7 @@ __all__ = [
     "Adoption",
     "KoenigsteinShare",
     "Organisation",
+    "OrganisationClosure",
     "OrganisationDuty",
     "PriceTier",
     "Service",

@@ -28,6 +28,9 @@ class Organisation(Versioned, Base):
     population: Mapped[int | None] = mapped_column(Integer)
     population_date: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(Text)
+    # Folded text for /search (see registry.text), kept in step by registry.models.search.
+    search_name: Mapped[str] = mapped_column(Text, default=" ")
+    search_text: Mapped[str] = mapped_column(Text, default=" ")
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id], lazy="joined")
     duty_rows: Mapped[list[OrganisationDuty]] = relationship(

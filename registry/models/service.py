@@ -23,6 +23,9 @@ class Service(Versioned, Base):
     executing_level_source: Mapped[str] = mapped_column(String(10), default="set")
     description: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
+    # Folded text for /search (see registry.text), kept in step by registry.models.search.
+    search_name: Mapped[str] = mapped_column(Text, default=" ")
+    search_text: Mapped[str] = mapped_column(Text, default=" ")
 
     leika_rows: Mapped[list[ServiceLeikaKey]] = relationship(
         cascade="all, delete-orphan", order_by="ServiceLeikaKey.leika_key", lazy="selectin"

@@ -89,6 +89,9 @@ class Solution(Versioned, Base):
     requires_land_contract: Mapped[bool] = mapped_column(Boolean, default=False)
     url: Mapped[str | None] = mapped_column(String(500))
     source: Mapped[str | None] = mapped_column(Text)
+    # Folded text for /search (see registry.text), kept in step by registry.models.search.
+    search_name: Mapped[str] = mapped_column(Text, default=" ")
+    search_text: Mapped[str] = mapped_column(Text, default=" ")
 
     price_model: Mapped[str] = mapped_column(String(20), default="free")
     onboarding_fee_cents: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,0 +1,175 @@
+"""The questions the registry answers: gaps, candidates, cost, coverage, rankings, search."""
+
+from flask.views import MethodView
+
+from registry.api import analysis_examples as ex
+from registry.api.analysis_schemas import (
+    CandidatesArgs,
+    CandidatesSchema,
+    CompareSchema,
+    CostArgs,
+    CostSchema,
+    CoverageArgs,
+    CoverageSchema,
+    GapsArgs,
+    GapsSchema,
+    RankingArgs,
+    RankingPageSchema,
+    ScorecardSchema,
+    SearchArgs,
+    SearchPageSchema,
+)
+from registry.api.common import Blueprint
+from registry.db import get_session
+from registry.logic import analysis, lookup
+
+blp = Blueprint(
+    "analysis",
+    __name__,
+    url_prefix="/api/v1",
+    description="Which services an organisation lacks online, who built them, what reuse "
+    "costs, who near it uses them.",
+)
+
+
+@blp.route("/organisations/<org>/gaps")
+class Gaps(MethodView):
+    @blp.arguments(GapsArgs, location="query")
+    @blp.response(200, GapsSchema, example=ex.GAPS)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, org):
+        """Services the organisation is due for and does not offer online
+
+        Due: the services of the executing levels the organisation carries (Kreis-level
+        services also for kreisfreie Städte, Gemeinde-level services also for kreisfreie
+        Städte and Gemeinden; an explicit `duties` override replaces this). Offered: a
+        live solution implementing the service is adopted `live` by the organisation,
+        rolled out `live` with scope `subordinates` by any ancestor, or built by it.
+        Each gap carries its `top` reuse candidates, ranked as in `/candidates`.
+        """
+        session = get_session()
+        return analysis.gaps_view(session, lookup.organisation(session, org), **args)
+
+
+@blp.route("/organisations/<org>/candidates")
+class Candidates(MethodView):
+    @blp.arguments(CandidatesArgs, location="query")
+    @blp.response(200, CandidatesSchema, example=ex.CANDIDATES)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, org):
+        """Ranked reuse candidates for every gap, or for one service
+
+        Candidates are EfA solutions (not retired, not built by the organisation) that
+        implement the service. Default order `sort=score`, a weighted sum of components
+        in [0, 1]: status 0.30 (live 1, pilot 0.5, development 0.2), maturity 0.20
+        (Reifegrad / top level of its model), adoption 0.20 (a/(a+10) for `a` due
+        adopters), nearby 0.15 (n/(n+3) for `n` adopters in the same Land), cost 0.15
+        (1/(1 + total/10,000 €) over `years`; 0.5 when unknown); halved when a missing
+        Land contract blocks reuse. Other orders: `cost` (cheapest first), `adopters`,
+        `adopters_in_land`, `maturity`.
+        """
+        session = get_session()
+        return analysis.candidates_view(session, lookup.organisation(session, org), **args)
+
+
+@blp.route("/solutions/<slug>/cost")
+class Cost(MethodView):
+    @blp.arguments(CostArgs, location="query")
+    @blp.response(200, CostSchema, example=ex.COST)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, slug):
+        """What reusing the solution costs an organisation
+
+        Onboarding fee, annual cost and the total over `years` (default 5), in integer
+        euro cents, with the `basis` in words. Annual cost by price model: free 0; flat
+        the fee; per_capita fee × population; tiered the fee of the first tier whose
+        `max_population` ≥ population; koenigstein: a Land pays total × its share of the
+        Königsteiner Schlüssel of `koenigstein_year`, a body below a Land pays
+        total × share × its population / the Land's population. Rounding: the exact
+        annual figure is rounded once, half up, to whole cents; total = onboarding +
+        years × annual. 422 (field `for`) when a population or key share is missing.
+        """
+        session = get_session()
+        solution = lookup.solution(session, slug)
+        org = lookup.organisation(session, args["for_"], field="for")
+        return analysis.cost_view(session, solution, org, args["years"])
+
+
+@blp.route("/services/<ozg_id>/coverage")
+class Coverage(MethodView):
+    @blp.arguments(CoverageArgs, location="query")
+    @blp.response(200, CoverageSchema, example=ex.COVERAGE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, ozg_id):
+        """How many due organisations offer the service online, per Land
+
+        Counts the organisations due for the service (optionally only below `region`
+        and of one `kind`), how many of them offer it online, the percentage (one
+        decimal, half up; null when nobody is due), per Land, and which solutions they
+        use.
+        """
+        session = get_session()
+        service = lookup.service(session, ozg_id)
+        region = lookup.organisation(session, args["region"]) if args.get("region") else None
+        return analysis.coverage_view(session, service, region, args.get("kind"))
+
+
+@blp.route("/organisations/<org>/scorecard")
+class Scorecard(MethodView):
+    @blp.response(200, ScorecardSchema, example=ex.SCORECARD)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, org):
+        """Services due, offered online, percent, and rank among peers
+
+        Peers are the organisations of the same kind, in its Land and nationwide, ranked
+        by the number of due services they offer online; equal counts share a rank.
+        """
+        session = get_session()
+        return analysis.scorecard_view(session, lookup.organisation(session, org))
+
+
+@blp.route("/organisations/<a>/compare/<b>")
+class Compare(MethodView):
+    @blp.response(200, CompareSchema, example=ex.COMPARE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, a, b):
+        """What b offers online that a lacks, and the reverse
+
+        `b_offers_a_lacks`: services b offers that a is due for and does not offer, each
+        with the solutions b uses (and how: own adoption, rollout by an ancestor, or
+        built); `a_offers_b_lacks` the same the other way round.
+        """
+        session = get_session()
+        return analysis.compare_view(
+            session, lookup.organisation(session, a), lookup.organisation(session, b)
+        )
+
+
+@blp.route("/rankings")
+class Rankings(MethodView):
+    @blp.arguments(RankingArgs, location="query")
+    @blp.response(200, RankingPageSchema, example=ex.RANKINGS)
+    def get(self, args):
+        """Organisations ordered by the number of due services they offer online
+
+        The data behind a state map. Only organisations that are due for services are
+        ranked; filter by `region` (organisations below it) and `kind`.
+        """
+        session = get_session()
+        region = lookup.organisation(session, args.pop("region")) if "region" in args else None
+        return analysis.rankings_view(session, region=region, **args)
+
+
+@blp.route("/search")
+class Search(MethodView):
+    @blp.arguments(SearchArgs, location="query")
+    @blp.response(200, SearchPageSchema, example=ex.SEARCH)
+    def get(self, args):
+        """Find services, solutions and organisations by German words
+
+        Case, umlauts ("muelheim" = "Mülheim") and common inflection endings do not
+        matter; a word also matches inside compounds ("hund" finds "Hundesteuer"). Every
+        word must match. Ranked: a name word starting with the query word scores 3, the
+        name containing it 2, other fields 1; then by type and name.
+        """
+        return analysis.search_view(get_session(), **args)

@@ -1,0 +1,130 @@
+"""The analysis answers shaped for the API: one function per endpoint, no commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from registry.logic import (
+    candidates,
+    compare,
+    costs,
+    coverage,
+    gaps,
+    lookup,
+    scorecard,
+    search,
+)
+from registry.logic.paging import Page
+from registry.models import Organisation, Service, Solution
+
+PATHS = {
+    "service": "/api/v1/services/",
+    "solution": "/api/v1/solutions/",
+    "organisation": "/api/v1/organisations/",
+}
+
+
+def gaps_view(session: Session, org: Organisation, *, years: int, sort: str, top: int):
+    found = gaps.gaps(session, org, years=years, sort=sort)
+    return {
+        "organisation": org,
+        "due": found.due,
+        "offered": found.offered,
+        "gaps": [
+            {
+                "service": service,
+                "candidates_total": len(found.candidates.get(service.id, [])),
+                "top_candidates": found.candidates.get(service.id, [])[:top],
+            }
+            for service in found.services
+        ],
+    }
+
+
+def candidates_view(
+    session: Session, org: Organisation, *, years: int, sort: str, service: str | None = None
+):
+    if service is not None:
+        wanted = [lookup.service(session, service)]
+        offered = gaps.offered_ids(session, org, [wanted[0].id])
+    else:
+        wanted = gaps.gaps(session, org, years=years, sort=sort).services
+        offered = set()
+    found = candidates.candidates_for(session, org, [s.id for s in wanted], years=years, sort=sort)
+    return {
+        "organisation": org,
+        "services": [
+            {"service": s, "offered": s.id in offered, "candidates": found.get(s.id, [])}
+            for s in wanted
+        ],
+    }
+
+
+def cost_view(session: Session, solution: Solution, org: Organisation, years: int):
+    needed = {solution.koenigstein_year} if solution.koenigstein_year else set()
+    estimate = costs.estimate(solution, costs.context(session, org, needed), years)
+    return {
+        **estimate.as_dict(),
+        "solution": solution.slug,
+        "organisation": org,
+        "price_model": solution.price_model,
+    }
+
+
+def coverage_view(
+    session: Session, service: Service, region: Organisation | None, kind: str | None
+):
+    return coverage.coverage(session, service, region=region, kind=kind)
+
+
+def scorecard_view(session: Session, org: Organisation) -> dict[str, Any]:
+    in_land = scorecard.standing(session, org, land_code=org.land_code) if org.land_code else None
+    nationwide = scorecard.standing(session, org, land_code=None)
+    mine = nationwide or in_land
+    due = mine.due if mine else 0
+    offered = mine.offered if mine else 0
+    return {
+        "organisation": org,
+        "due": due,
+        "offered": offered,
+        "percent": coverage.percent(offered, due),
+        "rank_in_land": in_land,
+        "rank_nationwide": nationwide,
+    }
+
+
+def compare_view(session: Session, a: Organisation, b: Organisation) -> dict[str, Any]:
+    def items(diff: compare.Difference) -> list[dict[str, Any]]:
+        return [
+            {
+                "service": service,
+                "solutions": [{"slug": s.slug, "name": s.name, "via": via} for s, via in used],
+            }
+            for service, used in diff.services
+        ]
+
+    return {
+        "a": a,
+        "b": b,
+        "b_offers_a_lacks": items(compare.difference(session, has=b, lacks=a)),
+        "a_offers_b_lacks": items(compare.difference(session, has=a, lacks=b)),
+    }
+
+
+def rankings_view(
+    session: Session, *, region: Organisation | None, page: int, page_size: int, kind=None
+):
+    result: Page = scorecard.rankings(
+        session, page=page, page_size=page_size, kind=kind, region=region
+    )
+    return {"items": result.items, "pagination": result.pagination}
+
+
+def search_view(
+    session: Session, *, q: str, page: int, page_size: int, type: list[str] | None = None
+):
+    hits, total = search.search(session, q, types=type, page=page, page_size=page_size)
+    items = [{**hit.__dict__, "href": PATHS[hit.type] + hit.key} for hit in hits]
+    return {"items": items, "pagination": Page(items, page, page_size, total).pagination}

@@ -1,0 +1,174 @@
+"""Reuse candidates: which EfA solutions could close an organisation's gap, ranked.
+
+Ranking (the default `sort=score`): a weighted sum of components in [0, 1],
+    status    0.30  live 1, pilot 0.5, development 0.2
+    maturity  0.20  Reifegrad / highest level of its model (0 when unknown)
+    adoption  0.20  a / (a + 10) for `a` due organisations offering the service through it
+    nearby    0.15  n / (n + 3) for `n` of them in the asking organisation's Land
+    cost      0.15  1 / (1 + total / 10,000 €) over the requested years (0.5 when unknown)
+halved when a missing Land contract blocks the reuse. Ties go to the slug.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy.orm import Session, lazyload, selectinload
+
+from registry.logic import costs, duties
+from registry.models import Adoption, Organisation, Service, Solution, solution_service
+from registry.models.vocab import MATURITY_MODELS
+
+WEIGHTS = {"status": 0.30, "maturity": 0.20, "adoption": 0.20, "nearby": 0.15, "cost": 0.15}
+STATUS_VALUE = {"live": 1.0, "pilot": 0.5, "development": 0.2}
+CONTRACTED = ("contracted", "onboarding", "live")
+BLOCKED_FACTOR = 0.5
+SORTS = ("score", "cost", "adopters", "adopters_in_land", "maturity")
+
+
+@dataclass
+class Candidate:
+    service_id: int
+    solution: Solution
+    adopters: int = 0
+    adopters_in_land: int = 0
+    land_contracted: bool = False
+    blocked_reason: str | None = None
+    cost: costs.Estimate | None = None
+    cost_unavailable: str | None = None
+    components: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+
+def candidates_for(
+    session: Session,
+    org: Organisation,
+    service_ids: Select[Any] | list[int],
+    *,
+    years: int = 5,
+    sort: str = "score",
+) -> dict[int, list[Candidate]]:
+    """Candidates per service id, ranked; a bounded number of statements for any input."""
+    SS = solution_service
+    rows = session.execute(
+        select(SS.c.service_id, Solution)
+        .join(Solution, Solution.id == SS.c.solution_id)
+        .where(
+            SS.c.service_id.in_(service_ids),
+            Solution.efa.is_(True),
+            Solution.status != "retired",
+            Solution.builder_id != org.id,
+        )
+        .options(lazyload(Solution.services), selectinload(Solution.tiers))
+    ).all()
+    found = [Candidate(service_id, solution) for service_id, solution in rows]
+    if not found:
+        return {}
+    solution_ids = sorted({c.solution.id for c in found})
+    _count_adopters(session, org, found, solution_ids, service_ids)
+    ctx = costs.context(
+        session, org, {c.solution.koenigstein_year for c in found if c.solution.koenigstein_year}
+    )
+    contracted = _land_contracts(session, ctx.land, solution_ids)
+    by_service: dict[int, list[Candidate]] = defaultdict(list)
+    for candidate in found:
+        _judge(candidate, org, ctx, contracted, years)
+        by_service[candidate.service_id].append(candidate)
+    for listed in by_service.values():
+        listed.sort(key=sort_key(sort))
+    return dict(by_service)
+
+
+def sort_key(sort: str):  # type: ignore[no-untyped-def]
+    keys = {
+        "score": lambda c: (-c.score, c.solution.slug),
+        "cost": lambda c: (c.cost is None, c.cost.total_cents if c.cost else 0, c.solution.slug),
+        "adopters": lambda c: (-c.adopters, -c.score, c.solution.slug),
+        "adopters_in_land": lambda c: (-c.adopters_in_land, -c.score, c.solution.slug),
+        "maturity": lambda c: (-c.components["maturity"], -c.score, c.solution.slug),
+    }
+    return keys[sort]
+
+
+def _count_adopters(
+    session: Session,
+    org: Organisation,
+    found: list[Candidate],
+    solution_ids: list[int],
+    service_ids: Select[Any] | list[int],
+) -> None:
+    """Due organisations offering each service through each candidate: one statement."""
+    off = duties.offering(solution_ids=solution_ids, service_ids=service_ids)
+    duty = duties.duty_table()
+    in_land = case((Organisation.land_code == org.land_code, off.c.organisation_id))
+    counts = session.execute(
+        select(
+            off.c.solution_id,
+            off.c.service_id,
+            func.count(distinct(off.c.organisation_id)),
+            func.count(distinct(in_land)),
+        )
+        .join(Organisation, Organisation.id == off.c.organisation_id)
+        .join(Service, Service.id == off.c.service_id)
+        .join(
+            duty,
+            and_(
+                duty.c.organisation_id == off.c.organisation_id,
+                duty.c.level == Service.executing_level,
+            ),
+        )
+        .group_by(off.c.solution_id, off.c.service_id)
+    )
+    figures = {(sol, svc): (total, land) for sol, svc, total, land in counts}
+    for c in found:
+        c.adopters, c.adopters_in_land = figures.get((c.solution.id, c.service_id), (0, 0))
+
+
+def _land_contracts(session: Session, land: Organisation | None, solution_ids: list[int]):
+    if land is None:
+        return set()
+    return set(
+        session.scalars(
+            select(Adoption.solution_id).where(
+                Adoption.organisation_id == land.id,
+                Adoption.solution_id.in_(solution_ids),
+                Adoption.status.in_(CONTRACTED),
+            )
+        )
+    )
+
+
+def _judge(
+    c: Candidate, org: Organisation, ctx: costs.Context, contracted: set[int], years: int
+) -> None:
+    solution, land = c.solution, ctx.land
+    # A Land that built the solution needs no contract with itself.
+    c.land_contracted = land is not None and (
+        solution.id in contracted or solution.builder_id == land.id
+    )
+    if solution.requires_land_contract and not c.land_contracted and org is not land:
+        c.blocked_reason = (
+            f"{solution.name} requires a contract of the Land "
+            f"({land.name if land else 'none on record'}), which has not signed it."
+        )
+    try:
+        c.cost = costs.estimate(solution, ctx, years)
+    except costs.CostUnavailable as missing:
+        c.cost_unavailable = missing.reason
+    maturity = (
+        solution.maturity / MATURITY_MODELS[solution.maturity_model]
+        if solution.maturity is not None and solution.maturity_model
+        else 0.0
+    )
+    c.components = {
+        "status": STATUS_VALUE.get(solution.status, 0.0),
+        "maturity": round(maturity, 4),
+        "adoption": round(c.adopters / (c.adopters + 10), 4),
+        "nearby": round(c.adopters_in_land / (c.adopters_in_land + 3), 4),
+        "cost": round(1 / (1 + c.cost.total_cents / 1_000_000), 4) if c.cost else 0.5,
+    }
+    score = sum(WEIGHTS[name] * value for name, value in c.components.items())
+    c.score = round(score * (BLOCKED_FACTOR if c.blocked_reason else 1.0), 4)

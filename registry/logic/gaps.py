@@ -1,0 +1,50 @@
+"""Services an organisation is due for and does not offer online."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, lazyload
+
+from registry.logic import candidates, duties
+from registry.models import Organisation, Service
+
+
+@dataclass
+class Gaps:
+    organisation: Organisation
+    due: int
+    services: list[Service]
+    candidates: dict[int, list[candidates.Candidate]]
+
+    @property
+    def offered(self) -> int:
+        return self.due - len(self.services)
+
+
+def not_offered(org: Organisation):  # type: ignore[no-untyped-def]
+    off = duties.offering(organisation_id=org.id)
+    return ~exists().where(off.c.service_id == Service.id)
+
+
+def gaps(session: Session, org: Organisation, *, years: int = 5, sort: str = "score") -> Gaps:
+    levels = duties.levels_of(org)
+    due = session.scalar(select(func.count(Service.id)).where(Service.executing_level.in_(levels)))
+    missing = session.scalars(
+        select(Service)
+        .where(Service.executing_level.in_(levels), not_offered(org))
+        .order_by(Service.ozg_id)
+        .options(lazyload(Service.leika_rows))
+    ).all()
+    gap_ids = select(Service.id).where(Service.executing_level.in_(levels), not_offered(org))
+    found = (
+        candidates.candidates_for(session, org, gap_ids, years=years, sort=sort) if missing else {}
+    )
+    return Gaps(org, due or 0, list(missing), found)
+
+
+def offered_ids(session: Session, org: Organisation, service_ids: list[int]) -> set[int]:
+    """Which of these services the organisation offers online."""
+    off = duties.offering(organisation_id=org.id, service_ids=service_ids)
+    return set(session.scalars(select(off.c.service_id).distinct()))

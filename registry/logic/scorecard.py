@@ -1,0 +1,126 @@
+"""Services offered online per organisation: rankings and an organisation's scorecard.
+
+Organisations are ranked by the number of services they are due for and offer online
+(competition ranking: equal counts share a rank, the next rank skips).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Integer, Select, and_, cast, distinct, func, select
+from sqlalchemy.orm import Session, aliased
+
+from registry.logic import duties
+from registry.logic.paging import Page
+from registry.models import Organisation, OrganisationClosure, Service
+
+
+@dataclass
+class Standing:
+    organisation: Organisation
+    due: int
+    offered: int
+    rank: int
+    peers: int
+
+
+def ranked(
+    *, kind: str | None = None, land_code: str | None = None, region_id: int | None = None
+) -> Select[Any]:
+    """(organisation, due, offered, rank, peers) for every due organisation in the filter."""
+    duty = duties.duty_table()
+    per_level = (
+        select(Service.executing_level.label("level"), func.count(Service.id).label("n"))
+        .group_by(Service.executing_level)
+        .subquery("per_level")
+    )
+    due = (
+        select(duty.c.organisation_id, func.sum(per_level.c.n).label("due"))
+        .join(per_level, per_level.c.level == duty.c.level)
+        .group_by(duty.c.organisation_id)
+        .subquery("due")
+    )
+    scope = select(Organisation.id)
+    if kind:
+        scope = scope.where(Organisation.kind == kind)
+    if land_code:
+        scope = scope.where(Organisation.land_code == land_code)
+    if region_id is not None:
+        scope = scope.join(
+            OrganisationClosure,
+            and_(
+                OrganisationClosure.descendant_id == Organisation.id,
+                OrganisationClosure.ancestor_id == region_id,
+            ),
+        )
+    off = duties.offering(organisation_id=scope)
+    duty_of_offer = duties.duty_table()
+    offered = (
+        select(
+            off.c.organisation_id,
+            func.count(distinct(off.c.service_id)).label("offered"),
+        )
+        .join(Service, Service.id == off.c.service_id)
+        .join(
+            duty_of_offer,
+            and_(
+                duty_of_offer.c.organisation_id == off.c.organisation_id,
+                duty_of_offer.c.level == Service.executing_level,
+            ),
+        )
+        .group_by(off.c.organisation_id)
+        .subquery("offered")
+    )
+    offered_count = func.coalesce(offered.c.offered, 0)
+    return (
+        select(
+            Organisation,
+            due.c.due,
+            offered_count.label("offered"),
+            func.rank().over(order_by=offered_count.desc()).label("rank"),
+            func.count().over().label("peers"),
+        )
+        .join(due, due.c.organisation_id == Organisation.id)
+        .outerjoin(offered, offered.c.organisation_id == Organisation.id)
+        .where(Organisation.id.in_(scope))
+    )
+
+
+def rankings(
+    session: Session,
+    *,
+    page: int,
+    page_size: int,
+    kind: str | None = None,
+    region: Organisation | None = None,
+) -> Page:
+    """One page of the ranking: two statements (the count and the page)."""
+    stmt = ranked(kind=kind, region_id=region.id if region else None).subquery("ranked")
+    total = session.scalar(select(func.count()).select_from(stmt)) or 0
+    rows = session.execute(
+        _standings(stmt)
+        .order_by(stmt.c.rank, stmt.c.name, stmt.c.id)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    return Page([Standing(*row) for row in rows], page, page_size, total)
+
+
+def standing(session: Session, org: Organisation, *, land_code: str | None) -> Standing | None:
+    """The organisation's place among the organisations of its kind (in a Land, or all)."""
+    stmt = ranked(kind=org.kind, land_code=land_code).subquery("ranked")
+    row = session.execute(_standings(stmt).where(stmt.c.id == org.id)).first()
+    return Standing(*row) if row else None
+
+
+def _standings(stmt: Any) -> Select[Any]:
+    entity = aliased(Organisation, stmt)
+    return select(
+        entity,
+        cast(stmt.c.due, Integer),
+        cast(stmt.c.offered, Integer),
+        cast(stmt.c.rank, Integer),
+        cast(stmt.c.peers, Integer),
+    )
