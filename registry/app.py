@@ -8,7 +8,16 @@ from typing import Any
 from flask import Flask
 
 from registry import config as settings
-from registry.api import adoptions, analysis, health, organisations, services, solutions
+from registry.api import (
+    adoptions,
+    analysis,
+    changes,
+    guards,
+    health,
+    organisations,
+    services,
+    solutions,
+)
 from registry.api.common import RegistryApi
 from registry.db import Database
 from registry.errors import register_error_handlers
@@ -55,7 +64,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Database(app.config["DATABASE_URL"]).init_app(app)
 
     api = RegistryApi(app)
-    for module in (organisations, services, solutions, adoptions, analysis, health):
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "a token from `registry tokens create`",
+        },
+    )
+    for module in (organisations, services, solutions, adoptions, analysis, changes, health):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
+    guards.init_app(app)
     return app

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, g
+from sqlalchemy.orm import Session
 
 from registry import migrate
 from registry.app import create_app
@@ -72,14 +76,68 @@ def seed_command(directory: Path | None) -> None:
     """Load the reference facts and the demo scenario in seed/ (idempotent)."""
     from registry.seed import seed
 
-    app = _app()
-    with app.app_context():
-        session = get_session()
+    with _unit_of_work() as session:
         report = seed(session, directory)
         session.commit()
     for name, counts in report.items():
         figures = ", ".join(f"{count} {what}" for what, count in sorted(counts.items()))
         click.echo(f"{name}: {figures or 'nothing'}")
+
+
+@contextmanager
+def _unit_of_work() -> Iterator[Session]:
+    """An app context whose session records `cli` as the actor of its audit events."""
+    with _app().app_context():
+        g.actor = "cli"
+        yield get_session()
+
+
+@main.group()
+def tokens() -> None:
+    """API tokens (stored only as hashes)."""
+
+
+@tokens.command("create")
+@click.option("--role", type=click.Choice(["admin", "editor"]), required=True)
+@click.option("--org", "org_key", help="ARS or slug of the organisation (editors)")
+@click.option("--name", help="a unique name; it appears as the actor in the audit trail")
+def tokens_create(role: str, org_key: str | None, name: str | None) -> None:
+    """Create a token and print its secret once."""
+    from registry.logic import lookup
+    from registry.logic import tokens as token_logic
+
+    with _unit_of_work() as session:
+        org = lookup.organisation(session, org_key, field="org") if org_key else None
+        name = name or f"{role}-{org.key if org else 'registry'}-{secrets.token_hex(3)}"
+        token, raw = token_logic.create(session, role=role, name=name, organisation=org)
+        session.commit()
+    click.echo(f"token '{token.name}' ({role}{', ' + org_key if org_key else ''}):")
+    click.echo(raw)
+    click.echo("Store it now: it is kept only as a hash and cannot be shown again.", err=True)
+
+
+@tokens.command("list")
+def tokens_list() -> None:
+    """List tokens (names, roles, organisations; never secrets)."""
+    from registry.logic import tokens as token_logic
+
+    with _unit_of_work() as session:
+        for token in token_logic.list_tokens(session):
+            described = token_logic.describe(token)
+            state = f"revoked {described['revoked_at']}" if token.revoked_at else "active"
+            click.echo(f"{token.name}\t{token.role}\t{described['organisation'] or '-'}\t{state}")
+
+
+@tokens.command("revoke")
+@click.argument("name")
+def tokens_revoke(name: str) -> None:
+    """Revoke a token by name; it answers 401 from now on."""
+    from registry.logic import tokens as token_logic
+
+    with _unit_of_work() as session:
+        token_logic.revoke(session, name)
+        session.commit()
+    click.echo(f"revoked '{name}'")
 
 
 @main.command("openapi")

@@ -21,5 +21,13 @@ def from_environment(instance_path: str) -> dict:
     return {
         "DATABASE_URL": database_url(instance_path),
         "MAX_CONTENT_LENGTH": int(os.environ.get("REGISTRY_MAX_BODY_BYTES", 1_000_000)),
-        "MAX_PAGE_SIZE": int(os.environ.get("REGISTRY_MAX_PAGE_SIZE", 500)),
+        "READS_REQUIRE_TOKEN": _flag("REGISTRY_READS_REQUIRE_TOKEN"),
+        # Comma-separated origins allowed by CORS; empty (the default) sends no CORS headers.
+        "CORS_ORIGINS": [
+            o.strip() for o in os.environ.get("REGISTRY_CORS_ORIGINS", "").split(",") if o.strip()
+        ],
     }
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")

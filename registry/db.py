@@ -73,7 +73,8 @@ def get_db() -> Database:
 def get_session() -> Session:
     """The unit of work of the current request (or CLI command)."""
     if "db_session" not in g:
-        g.db_session = get_db().sessionmaker()
+        # The actor (token name, or "cli") goes into every audit event of this unit of work.
+        g.db_session = get_db().sessionmaker(info={"actor": g.get("actor", "system")})
     return g.db_session
 
 

@@ -145,7 +145,7 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_registry_error(error: RegistryError):
-    return problem(
+    response = problem(
         error.status,
         error.title,
         error.detail,
@@ -153,6 +153,9 @@ def handle_registry_error(error: RegistryError):
         errors=error.errors,
         **error.extra,
     )
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="efa-registry"'
+    return response
 
 
 def handle_integrity_error(error: IntegrityError):

@@ -126,9 +126,55 @@ def app(base_app: Flask, connection: Connection) -> Iterator[Flask]:
     db.sessionmaker = original
 
 
+class TokenClient(FlaskClient):
+    """Sends a bearer token; PATCH/DELETE without If-Match send the current ETag.
+
+    Most tests are about what a write does, not about its preconditions; the tests of
+    authentication and concurrency use `anonymous` and explicit headers instead.
+    """
+
+    token: str | None = None
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self.token and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.token}"
+        method = kwargs.get("method", "GET").upper()
+        if method in ("PATCH", "DELETE") and "If-Match" not in headers and args:
+            current = super().open(args[0], method="GET", headers=headers)
+            if "ETag" in current.headers:
+                headers["If-Match"] = current.headers["ETag"]
+        return super().open(*args, headers=headers, **kwargs)
+
+
+def make_token(app: Flask, role: str, org_key: str | None = None, name: str | None = None) -> str:
+    from registry.logic import lookup, tokens
+
+    with app.extensions["registry_db"].sessionmaker() as s:
+        org = lookup.organisation(s, org_key) if org_key else None
+        _, raw = tokens.create(
+            s, role=role, name=name or f"{role}-{org_key or 'test'}", organisation=org
+        )
+        s.commit()
+    return raw
+
+
+def token_client(app: Flask, raw: str | None) -> TokenClient:
+    app.test_client_class = TokenClient
+    client = app.test_client()
+    client.token = raw
+    return client
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """An admin's client."""
+    return token_client(app, make_token(app, "admin", name="test-admin"))
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    return token_client(app, None)
 
 
 @pytest.fixture

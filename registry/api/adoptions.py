@@ -6,8 +6,9 @@ from marshmallow import Schema, fields, validate
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema
 from registry.api.fields import SLUG, Ref
+from registry.api.guards import etag, principal, require_if_match
 from registry.db import get_session
-from registry.logic import adoptions, lookup
+from registry.logic import adoptions, lookup, permissions
 from registry.models.vocab import ADOPTION_STATUSES, PROVENANCES, SCOPES
 
 blp = Blueprint(
@@ -84,16 +85,24 @@ class Adoptions(MethodView):
     @blp.arguments(AdoptionSchema, example=examples.NEW_ADOPTION)
     @blp.response(201, AdoptionSchema, example=examples.ADOPTION)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
     def post(self, data):
         """Record an adoption
 
         One adoption per organisation and solution (409 names the existing one).
         Stage dates must be in order: contracted_on ≤ live_on ≤ ended_on.
         """
+        permissions.adoption_write(principal(), None, data)
         session = get_session()
         adoption = adoptions.create(session, data)
         session.commit()
-        return adoption, 201, {"Location": f"{blp.url_prefix}/{adoption.id}"}
+        return (
+            adoption,
+            201,
+            {"Location": f"{blp.url_prefix}/{adoption.id}", "ETag": etag(adoption)},
+        )
 
 
 @blp.route("/<int:adoption_id>")
@@ -105,24 +114,38 @@ class AdoptionById(MethodView):
 
         With its status, the stage dates and where the claim comes from.
         """
-        return lookup.adoption(get_session(), adoption_id)
+        adoption = lookup.adoption(get_session(), adoption_id)
+        return adoption, 200, {"ETag": etag(adoption)}
 
     @blp.arguments(AdoptionPatchSchema, example=examples.ADOPTION_PATCH)
     @blp.response(200, AdoptionSchema, example=examples.ADOPTION)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     def patch(self, changes, adoption_id):
         """Change some fields of an adoption
 
         Only the fields sent change; stage dates must stay in order.
         """
         session = get_session()
-        adoption = adoptions.update(session, lookup.adoption(session, adoption_id), changes)
+        adoption = lookup.adoption(session, adoption_id)
+        permissions.adoption_write(principal(), adoption, changes)
+        require_if_match(adoption)
+        adoptions.update(session, adoption, changes)
         session.commit()
-        return adoption
+        return adoption, 200, {"ETag": etag(adoption)}
 
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     def delete(self, adoption_id):
         """Delete an adoption
 
@@ -130,5 +153,8 @@ class AdoptionById(MethodView):
         entered by mistake.
         """
         session = get_session()
-        adoptions.delete(session, lookup.adoption(session, adoption_id))
+        adoption = lookup.adoption(session, adoption_id)
+        permissions.adoption_write(principal(), adoption, None)
+        require_if_match(adoption)
+        adoptions.delete(session, adoption)
         session.commit()

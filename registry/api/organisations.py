@@ -6,8 +6,9 @@ from marshmallow import Schema, fields, validate
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema
 from registry.api.fields import Ref, ags, ars, land_code, slug
+from registry.api.guards import etag, principal, require_if_match
 from registry.db import get_session
-from registry.logic import lookup, organisations
+from registry.logic import lookup, organisations, permissions
 from registry.models.vocab import LEVELS, ORGANISATION_KINDS
 
 blp = Blueprint(
@@ -95,16 +96,20 @@ class Organisations(MethodView):
     @blp.arguments(OrganisationSchema, example=examples.NEW_ORGANISATION)
     @blp.response(201, OrganisationSchema, example=examples.BOCHUM)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
     def post(self, data):
         """Create an organisation
 
         Territorial bodies need their 12-digit ARS (the Land code is derived from it);
         other bodies need a slug. The parent must be a higher level in the same Land.
         """
+        permissions.admin_only(principal(), "create organisations")
         session = get_session()
         org = organisations.create(session, data)
         session.commit()
-        return org, 201, {"Location": f"{blp.url_prefix}/{org.key}"}
+        return org, 201, {"Location": f"{blp.url_prefix}/{org.key}", "ETag": etag(org)}
 
 
 @blp.route("/<org>")
@@ -117,12 +122,18 @@ class OrganisationByKey(MethodView):
         A 12-digit key is read as ARS, anything else as slug. The `ETag` names the
         version to send back in `If-Match` when changing it.
         """
-        return lookup.organisation(get_session(), org)
+        found = lookup.organisation(get_session(), org)
+        return found, 200, {"ETag": etag(found)}
 
     @blp.arguments(OrganisationPatchSchema, example=examples.ORGANISATION_PATCH)
     @blp.response(200, OrganisationSchema, example=examples.BOCHUM)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     def patch(self, changes, org):
         """Change some fields of an organisation
 
@@ -130,13 +141,21 @@ class OrganisationByKey(MethodView):
         rules of creation apply to the result.
         """
         session = get_session()
-        found = organisations.update(session, lookup.organisation(session, org), changes)
+        found = lookup.organisation(session, org)
+        permissions.organisation_change(principal(), found, changes)
+        require_if_match(found)
+        organisations.update(session, found, changes)
         session.commit()
-        return found
+        return found, 200, {"ETag": etag(found)}
 
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     def delete(self, org):
         """Delete an organisation
 
@@ -144,5 +163,8 @@ class OrganisationByKey(MethodView):
         solutions it builds or operates, or its adoptions still exist.
         """
         session = get_session()
-        organisations.delete(session, lookup.organisation(session, org))
+        found = lookup.organisation(session, org)
+        permissions.organisation_change(principal(), found, None)
+        require_if_match(found)
+        organisations.delete(session, found)
         session.commit()

@@ -6,8 +6,9 @@ from marshmallow import Schema, fields, validate
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema
 from registry.api.fields import leika_key, ozg_id
+from registry.api.guards import etag, principal, require_if_match
 from registry.db import get_session
-from registry.logic import lookup, services
+from registry.logic import lookup, permissions, services
 from registry.models.vocab import LEVEL_SOURCES, LEVELS, THEMENFELDER
 
 blp = Blueprint(
@@ -74,15 +75,23 @@ class Services(MethodView):
     @blp.arguments(ServiceSchema, example=examples.NEW_SERVICE)
     @blp.response(201, ServiceSchema, example=examples.ELTERNGELD)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
     def post(self, data):
         """Create a service
 
         The OZG-ID is its key (5 digits); `executing_level` says who is due for it.
         """
+        permissions.admin_only(principal(), "create services")
         session = get_session()
         service = services.create(session, data)
         session.commit()
-        return service, 201, {"Location": f"{blp.url_prefix}/{service.ozg_id}"}
+        return (
+            service,
+            201,
+            {"Location": f"{blp.url_prefix}/{service.ozg_id}", "ETag": etag(service)},
+        )
 
 
 @blp.route("/<ozg_id>")
@@ -94,30 +103,47 @@ class ServiceByKey(MethodView):
 
         With its Themenfeld, Lebenslage, LeiKa keys and executing level.
         """
-        return lookup.service(get_session(), ozg_id)
+        service = lookup.service(get_session(), ozg_id)
+        return service, 200, {"ETag": etag(service)}
 
     @blp.arguments(ServicePatchSchema, example=examples.SERVICE_PATCH)
     @blp.response(200, ServiceSchema, example=examples.ELTERNGELD)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     def patch(self, changes, ozg_id):
         """Change some fields of a service
 
         Only the fields sent change; `leika_keys` is replaced as a whole.
         """
+        permissions.admin_only(principal(), "change services")
         session = get_session()
-        service = services.update(session, lookup.service(session, ozg_id), changes)
+        service = lookup.service(session, ozg_id)
+        require_if_match(service)
+        services.update(session, service, changes)
         session.commit()
-        return service
+        return service, 200, {"ETag": etag(service)}
 
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     def delete(self, ozg_id):
         """Delete a service
 
         Refused with 409, listing the solutions, while solutions implement it.
         """
+        permissions.admin_only(principal(), "delete services")
         session = get_session()
-        services.delete(session, lookup.service(session, ozg_id))
+        service = lookup.service(session, ozg_id)
+        require_if_match(service)
+        services.delete(session, service)
         session.commit()

@@ -8,8 +8,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema
 from registry.api.fields import OZG_ID, Ref, Whole, cents, ozg_id, slug
+from registry.api.guards import etag, principal, require_if_match
 from registry.db import get_session
-from registry.logic import lookup, solutions
+from registry.logic import lookup, permissions, solutions
 from registry.models.vocab import CHANNELS, MATURITY_MODELS, PRICE_MODELS, SOLUTION_STATUSES
 
 blp = Blueprint(
@@ -168,15 +169,23 @@ class Solutions(MethodView):
     @blp.arguments(SolutionSchema, example=examples.NEW_SOLUTION)
     @blp.response(201, SolutionSchema, example=examples.ELFE)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
     def post(self, data):
         """Create a solution
 
         Without `price` the solution is free. Money is integer euro cents.
         """
+        permissions.solution_write(principal(), None, data)
         session = get_session()
         solution = solutions.create(session, data)
         session.commit()
-        return solution, 201, {"Location": f"{blp.url_prefix}/{solution.slug}"}
+        return (
+            solution,
+            201,
+            {"Location": f"{blp.url_prefix}/{solution.slug}", "ETag": etag(solution)},
+        )
 
 
 @blp.route("/<slug>")
@@ -188,30 +197,47 @@ class SolutionByKey(MethodView):
 
         With builder, operator, implemented services and price model.
         """
-        return lookup.solution(get_session(), slug)
+        solution = lookup.solution(get_session(), slug)
+        return solution, 200, {"ETag": etag(solution)}
 
     @blp.arguments(SolutionPatchSchema, example=examples.SOLUTION_PATCH)
     @blp.response(200, SolutionSchema, example=examples.ELFE)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     def patch(self, changes, slug):
         """Change some fields of a solution
 
         Only the fields sent change; `services` and `price` are replaced as a whole.
         """
         session = get_session()
-        solution = solutions.update(session, lookup.solution(session, slug), changes)
+        solution = lookup.solution(session, slug)
+        permissions.solution_write(principal(), solution, changes)
+        require_if_match(solution)
+        solutions.update(session, solution, changes)
         session.commit()
-        return solution
+        return solution, 200, {"ETag": etag(solution)}
 
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
     def delete(self, slug):
         """Delete a solution
 
         Refused with 409, listing the adoptions, while adoptions of it exist.
         """
         session = get_session()
-        solutions.delete(session, lookup.solution(session, slug))
+        solution = lookup.solution(session, slug)
+        permissions.solution_write(principal(), solution, None)
+        require_if_match(solution)
+        solutions.delete(session, solution)
         session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.errors import Invalid
+from registry.logic import audit
 from registry.models import KoenigsteinShare
 from registry.models.koenigstein import SHARE_SCALE
 
@@ -34,11 +35,13 @@ def put_share(
     """Create or update one share; says which ("created", "updated", "unchanged")."""
     row = session.get(KoenigsteinShare, (year, land_code))
     if row is None:
-        session.add(
-            KoenigsteinShare(year=year, land_code=land_code, share_e5=share_e5, source=source)
-        )
+        row = KoenigsteinShare(year=year, land_code=land_code, share_e5=share_e5, source=source)
+        session.add(row)
+        audit.created(session, row)
         return "created"
     if (row.share_e5, row.source) == (share_e5, source):
         return "unchanged"
+    before = audit.snapshot(row)
     row.share_e5, row.source = share_e5, source
+    audit.updated(session, row, before)
     return "updated"

@@ -8,9 +8,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry.errors import Invalid, Referenced
-from registry.logic import hierarchy, lookup
+from registry.logic import audit, hierarchy, lookup
 from registry.logic.paging import Page, paginate
-from registry.models import Adoption, Organisation, OrganisationDuty, Solution
+from registry.models import Adoption, ApiToken, Organisation, OrganisationDuty, Solution
 
 # Higher levels have smaller ranks; a territorial parent must rank strictly above its child.
 KIND_RANK = {
@@ -69,15 +69,17 @@ def create(session: Session, data: dict[str, Any]) -> Organisation:
     session.add(org)
     session.flush()
     hierarchy.place(session, org)
+    audit.created(session, org)
     return org
 
 
 def update(session: Session, org: Organisation, changes: dict[str, Any]) -> Organisation:
-    old_parent = org.parent_id
+    before, old_parent = audit.snapshot(org), org.parent_id
     _apply(session, org, changes)
     session.flush()
     if org.parent_id != old_parent:
         hierarchy.place(session, org)
+    audit.updated(session, org, before)
     return org
 
 
@@ -85,8 +87,10 @@ def delete(session: Session, org: Organisation) -> None:
     refs = referenced_by(session, org)
     if refs:
         raise Referenced("organisation", org.key, refs)
+    before = audit.snapshot(org)
     session.delete(org)
     session.flush()
+    audit.deleted(session, "organisation", org.key, before)
 
 
 def referenced_by(session: Session, org: Organisation) -> list[dict[str, str]]:
@@ -95,10 +99,12 @@ def referenced_by(session: Session, org: Organisation) -> list[dict[str, str]]:
         select(Solution).where(or_(Solution.builder_id == org.id, Solution.operator_id == org.id))
     )
     adoptions = session.scalars(select(Adoption.id).where(Adoption.organisation_id == org.id))
+    tokens = session.scalars(select(ApiToken.name).where(ApiToken.organisation_id == org.id))
     return (
         [{"entity": "organisation", "key": c.key} for c in children]
         + [{"entity": "solution", "key": s.slug} for s in solutions]
         + [{"entity": "adoption", "key": str(a)} for a in adoptions]
+        + [{"entity": "api_token", "key": t} for t in tokens]
     )
 
 

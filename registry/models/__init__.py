@@ -2,14 +2,19 @@
 
 from registry.models import search as _search  # noqa: F401  (event listeners)
 from registry.models.adoption import Adoption
+from registry.models.audit import AuditCounter, AuditEvent
 from registry.models.hierarchy import OrganisationClosure
 from registry.models.koenigstein import KoenigsteinShare
 from registry.models.organisation import Organisation, OrganisationDuty
 from registry.models.service import Service, ServiceLeikaKey
 from registry.models.solution import PriceTier, Solution, solution_service
+from registry.models.token import ApiToken
 
 __all__ = [
     "Adoption",
+    "ApiToken",
+    "AuditCounter",
+    "AuditEvent",
     "KoenigsteinShare",
     "Organisation",
     "OrganisationClosure",

@@ -1,0 +1,119 @@
+"""/api/v1/changes (the change feed other systems sync from) and /api/v1/audit (admins)."""
+
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from registry.api.common import Blueprint, PageArgs, page_schema
+from registry.api.guards import principal
+from registry.db import get_session
+from registry.logic import audit, permissions
+from registry.logic.paging import paginate
+
+blp = Blueprint(
+    "changes",
+    __name__,
+    url_prefix="/api/v1",
+    description="Every write as an event: the change feed and the audit trail.",
+)
+
+EVENT_EXAMPLE = {
+    "id": 42,
+    "at": "2026-11-21T10:15:00+00:00",
+    "actor": "bochum-digital",
+    "action": "update",
+    "entity_type": "adoption",
+    "entity_key": "7",
+    "before": {"id": 7, "status": "onboarding"},
+    "after": {"id": 7, "status": "live"},
+}
+
+
+class EventSchema(Schema):
+    id = fields.Integer(metadata={"description": "monotonic; events appear in id order"})
+    at = fields.DateTime(metadata={"description": "UTC"})
+    actor = fields.String(metadata={"description": "token name, `cli`, or `system`"})
+    action = fields.String(metadata={"description": "create, update or delete"})
+    entity_type = fields.String()
+    entity_key = fields.String(metadata={"description": "the record's public key"})
+    before = fields.Dict(allow_none=True, metadata={"description": "null for create"})
+    after = fields.Dict(allow_none=True, metadata={"description": "null for delete"})
+
+
+class FeedArgs(Schema):
+    after = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "the last event id you have (0: from the start)"},
+    )
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+
+
+class FeedSchema(Schema):
+    events = fields.List(fields.Nested(EventSchema))
+    next_after = fields.Integer(metadata={"description": "pass as `after` for the next batch"})
+    has_more = fields.Boolean()
+
+
+class AuditArgs(PageArgs):
+    entity = fields.String(
+        validate=validate.OneOf([*audit.CATALOGUE, "api_token"]),
+        metadata={"description": "entity type"},
+    )
+    key = fields.String(validate=validate.Length(max=100))
+    actor = fields.String(validate=validate.Length(max=100))
+
+
+AuditPageSchema = page_schema(EventSchema, "AuditPageSchema")
+
+
+@blp.route("/changes")
+class Changes(MethodView):
+    @blp.arguments(FeedArgs, location="query")
+    @blp.response(
+        200,
+        FeedSchema,
+        example={"events": [EVENT_EXAMPLE], "next_after": 42, "has_more": False},
+    )
+    def get(self, args):
+        """The change feed: catalogue events after a cursor, in id order
+
+        Replaying every event from `after=0` rebuilds the current state: `create` and
+        `update` carry the record as GET shows it (`after`), `delete` carries what was
+        deleted (`before`). Keep `next_after` and ask again; `has_more` says whether to
+        ask at once. Events commit in id order, so no later poll finds an older id.
+        """
+        limit = args["limit"]
+        stmt = audit.events(after=args["after"], catalogue_only=True).limit(limit + 1)
+        found = list(get_session().scalars(stmt))
+        batch = found[:limit]
+        return {
+            "events": batch,
+            "next_after": batch[-1].id if batch else args["after"],
+            "has_more": len(found) > limit,
+        }
+
+
+@blp.route("/audit")
+class Audit(MethodView):
+    @blp.arguments(AuditArgs, location="query")
+    @blp.response(
+        200,
+        AuditPageSchema,
+        example={
+            "items": [EVENT_EXAMPLE],
+            "pagination": {"page": 1, "page_size": 50, "total_items": 1, "total_pages": 1},
+        },
+    )
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    def get(self, args):
+        """The audit trail, for admins
+
+        Who changed what and when, with the record before and after; filter by `entity`
+        (type), `key` and `actor`. Includes token creation and revocation.
+        """
+        permissions.admin_only(principal(), "read the audit trail")
+        page, page_size = args.pop("page"), args.pop("page_size")
+        result = paginate(get_session(), audit.events(**args), page=page, page_size=page_size)
+        return {"items": result.items, "pagination": result.pagination}

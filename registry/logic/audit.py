@@ -1,0 +1,119 @@
+"""Append audit events in the writing transaction; the change feed and /audit read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session
+
+from registry.models import (
+    Adoption,
+    AuditCounter,
+    AuditEvent,
+    KoenigsteinShare,
+    Organisation,
+    Service,
+    Solution,
+)
+from registry.models.base import utcnow
+
+# The entities other systems sync; token events stay in the audit trail only.
+CATALOGUE = ("organisation", "service", "solution", "adoption", "koenigstein_share")
+ENTITY_TYPES = {
+    Organisation: "organisation",
+    Service: "service",
+    Solution: "solution",
+    Adoption: "adoption",
+    KoenigsteinShare: "koenigstein_share",
+}
+
+
+def snapshot(entity: Any) -> dict[str, Any]:
+    """The record as the API shows it: what a consumer of the change feed stores."""
+    if isinstance(entity, KoenigsteinShare):
+        return {
+            "year": entity.year,
+            "land_code": entity.land_code,
+            "share_percent": entity.share_percent,
+            "source": entity.source,
+        }
+    from registry.api.schemas import SCHEMAS  # the public representation lives there
+
+    return SCHEMAS[type(entity)]().dump(entity)
+
+
+def key_of(entity: Any) -> str:
+    if isinstance(entity, KoenigsteinShare):
+        return f"{entity.year}-{entity.land_code}"
+    return str(entity.key)
+
+
+def record(
+    session: Session,
+    action: str,
+    entity_type: str,
+    key: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEvent | None:
+    if action == "update" and before == after:
+        return None  # nothing changed, nothing to tell
+    event = AuditEvent(
+        id=_next_id(session),
+        at=utcnow(),
+        actor=session.info.get("actor", "system"),
+        action=action,
+        entity_type=entity_type,
+        entity_key=key,
+        before=before,
+        after=after,
+    )
+    session.add(event)
+    return event
+
+
+def created(session: Session, entity: Any) -> None:
+    session.flush()
+    record(session, "create", ENTITY_TYPES[type(entity)], key_of(entity), None, snapshot(entity))
+
+
+def updated(session: Session, entity: Any, before: dict[str, Any]) -> None:
+    session.flush()
+    record(session, "update", ENTITY_TYPES[type(entity)], key_of(entity), before, snapshot(entity))
+
+
+def deleted(session: Session, entity_type: str, key: str, before: dict[str, Any]) -> None:
+    record(session, "delete", entity_type, key, before, None)
+
+
+def _next_id(session: Session) -> int:
+    # Holding this row's lock until commit makes ids visible in commit order.
+    return session.execute(
+        update(AuditCounter)
+        .where(AuditCounter.id == 1)
+        .values(last_id=AuditCounter.last_id + 1)
+        .returning(AuditCounter.last_id)
+    ).scalar_one()
+
+
+def events(
+    *,
+    after: int | None = None,
+    entity: str | None = None,
+    key: str | None = None,
+    actor: str | None = None,
+    catalogue_only: bool = False,
+) -> Select[Any]:
+    stmt = select(AuditEvent)
+    if after is not None:
+        stmt = stmt.where(AuditEvent.id > after)
+    if entity:
+        stmt = stmt.where(AuditEvent.entity_type == entity)
+    if key:
+        stmt = stmt.where(AuditEvent.entity_key == key)
+    if actor:
+        stmt = stmt.where(AuditEvent.actor == actor)
+    if catalogue_only:
+        stmt = stmt.where(AuditEvent.entity_type.in_(CATALOGUE))
+    return stmt.order_by(AuditEvent.id)
