@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# Set for the duration of a write request (see registry.api.guards).
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
 # Deterministic constraint names: migrations stay stable and IntegrityErrors map by name.
 NAMING_CONVENTION = {
@@ -46,7 +50,9 @@ def _make_sqlite_sane(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A write request takes the write lock up front: a second writer then waits and
+        # reads the first one's result (and gets 412), instead of deadlocking on upgrade.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
 def _lower(value: Any) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
-from registry.db import get_db
+from registry.db import get_db, write_intent
 from registry.errors import RegistryError
 from registry.logic import tokens
 from registry.logic.permissions import Principal, Unauthorized
@@ -33,6 +33,7 @@ def principal() -> Principal | None:
 
 def _authenticate() -> None:
     """Resolve the bearer token (if any) before the view; refuse what needs one."""
+    g.write_intent_token = write_intent.set(request.method in WRITE_METHODS)
     if request.path.startswith(OPEN_PATHS):
         return
     header = request.headers.get("Authorization", "")
@@ -51,6 +52,12 @@ def _authenticate() -> None:
         raise Unauthorized("Writes need 'Authorization: Bearer <token>'.")
     if current_app.config["READS_REQUIRE_TOKEN"]:
         raise Unauthorized("This registry answers only requests with a token.")
+
+
+def _end_write_intent(_exc: BaseException | None) -> None:
+    token = g.pop("write_intent_token", None)
+    if token is not None:
+        write_intent.reset(token)
 
 
 def etag(entity: Any) -> str:
@@ -89,6 +96,7 @@ def _security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.before_request(_authenticate)
+    app.teardown_request(_end_write_intent)
     app.after_request(_security_headers)
     origins = app.config["CORS_ORIGINS"]
     if origins:
