@@ -140,6 +140,24 @@ def tokens_revoke(name: str) -> None:
     click.echo(f"revoked '{name}'")
 
 
+@main.group("import")
+def import_group() -> None:
+    """Import official data and bundles (each import is one transaction)."""
+
+
+@import_group.command("gv100ad")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_gv100ad(file: Path) -> None:
+    """Organisations from the Destatis Gemeindeverzeichnis (GV100AD fixed-width file)."""
+    from registry.importers import gv100ad
+
+    with _unit_of_work() as session:
+        report = gv100ad.import_file(session, file)
+        session.commit()
+    for line in report.lines():
+        click.echo(line)
+
+
 @main.command("openapi")
 @click.option(
     "--out",

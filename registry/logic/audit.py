@@ -73,6 +73,35 @@ def record(
     return event
 
 
+def record_batch(
+    session: Session, changes: list[tuple[Any, dict[str, Any] | None]]
+) -> None:
+    """Events for many created (before None) or updated entities, after one flush:
+    the ids are reserved in one statement, for bulk imports."""
+    events = []
+    for entity, before in changes:
+        after = snapshot(entity)
+        if before != after:
+            events.append((entity, before, after))
+    if not events:
+        return
+    last = _next_id(session, len(events))
+    actor, now = session.info.get("actor", "system"), utcnow()
+    session.add_all(
+        AuditEvent(
+            id=last - len(events) + number,
+            at=now,
+            actor=actor,
+            action="create" if before is None else "update",
+            entity_type=ENTITY_TYPES[type(entity)],
+            entity_key=key_of(entity),
+            before=before,
+            after=after,
+        )
+        for number, (entity, before, after) in enumerate(events, start=1)
+    )
+
+
 def created(session: Session, entity: Any) -> None:
     session.flush()
     record(session, "create", ENTITY_TYPES[type(entity)], key_of(entity), None, snapshot(entity))
@@ -87,12 +116,13 @@ def deleted(session: Session, entity_type: str, key: str, before: dict[str, Any]
     record(session, "delete", entity_type, key, before, None)
 
 
-def _next_id(session: Session) -> int:
-    # Holding this row's lock until commit makes ids visible in commit order.
+def _next_id(session: Session, count: int = 1) -> int:
+    """Reserve `count` ids; returns the last. Holding the counter row's lock until commit
+    makes ids visible in commit order."""
     return session.execute(
         update(AuditCounter)
         .where(AuditCounter.id == 1)
-        .values(last_id=AuditCounter.last_id + 1)
+        .values(last_id=AuditCounter.last_id + count)
         .returning(AuditCounter.last_id)
     ).scalar_one()
 

@@ -1,0 +1,1 @@
+"""Imports from official sources and bundles; each one transaction, with a report."""

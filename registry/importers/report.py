@@ -1,0 +1,45 @@
+"""What an import did: counts, and what it rejected or skipped with the reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from registry.errors import RegistryError
+
+
+class ImportFailed(RegistryError):
+    """A malformed input: nothing of the import lands."""
+
+    status = 422
+    type = "urn:efa-registry:problem:import-failed"
+    title = "Import failed"
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        where = f"{source}, line {line}" if line else source
+        super().__init__(f"{where}: {reason}", {"line": [str(line)]} if line else None)
+
+
+@dataclass
+class Report:
+    counts: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> how many
+    rejected: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "created": self.counts["created"],
+            "updated": self.counts["updated"],
+            "unchanged": self.counts["unchanged"],
+            "skipped": dict(self.skipped),
+            "rejected": self.rejected,
+        }
+
+    def lines(self) -> list[str]:
+        out = [
+            f"created {self.counts['created']}, updated {self.counts['updated']}, "
+            f"unchanged {self.counts['unchanged']}"
+        ]
+        out += [f"skipped {n}: {reason}" for reason, n in sorted(self.skipped.items())]
+        out += [f"rejected {r['record']}: {r['reason']}" for r in self.rejected]
+        return out
