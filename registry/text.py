@@ -5,8 +5,10 @@ import unicodedata
 
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 NON_WORD = re.compile(r"[^a-z0-9]+")
-# Inflection endings, longest first; a stem keeps at least three letters.
+# Inflection endings, longest first; a stem keeps at least four letters, so that
+# "eltern" becomes "elter", not "elt" (which would match inside "Umwelt").
 SUFFIXES = ("ern", "en", "er", "es", "e", "n", "s")
+MIN_STEM = 4
 
 
 def fold(text: str | None) -> str:
@@ -20,7 +22,7 @@ def fold(text: str | None) -> str:
 
 def stem(word: str) -> str:
     for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
             return word[: -len(suffix)]
     return word
 

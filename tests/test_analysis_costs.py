@@ -293,7 +293,8 @@ def test_unknown_solution_is_404_problem_naming_it(client, world):
 
 
 def test_unknown_organisation_in_for_is_a_problem_naming_it(client, world):
-    # The organisation is a query parameter: 422 naming `for`, its message naming the key.
+    # Unknown organisations are 404 wherever they are named (issue: "404 naming it").
     response = client.get("/api/v1/solutions/pauschal/cost?for=059999999999")
-    problem = _invalid(response, "for")
-    assert "059999999999" in " ".join(problem["errors"]["for"])
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+    assert "059999999999" in response.get_json()["detail"]

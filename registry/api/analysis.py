@@ -91,7 +91,7 @@ class Cost(MethodView):
         """
         session = get_session()
         solution = lookup.solution(session, slug)
-        org = lookup.organisation(session, args["for_"], field="for")
+        org = lookup.organisation(session, args["for_"])
         return analysis.cost_view(session, solution, org, args["years"])
 
 

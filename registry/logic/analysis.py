@@ -46,13 +46,13 @@ def gaps_view(session: Session, org: Organisation, *, years: int, sort: str, top
 def candidates_view(
     session: Session, org: Organisation, *, years: int, sort: str, service: str | None = None
 ):
-    if service is not None:
+    if service is None:  # every gap: the gap query finds their candidates already
+        found_gaps = gaps.gaps(session, org, years=years, sort=sort)
+        wanted, offered, found = found_gaps.services, set(), found_gaps.candidates
+    else:
         wanted = [lookup.service(session, service)]
         offered = gaps.offered_ids(session, org, [wanted[0].id])
-    else:
-        wanted = gaps.gaps(session, org, years=years, sort=sort).services
-        offered = set()
-    found = candidates.candidates_for(session, org, [s.id for s in wanted], years=years, sort=sort)
+        found = candidates.candidates_for(session, org, [wanted[0].id], years=years, sort=sort)
     return {
         "organisation": org,
         "services": [

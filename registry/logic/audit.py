@@ -49,6 +49,33 @@ def key_of(entity: Any) -> str:
     return str(entity.key)
 
 
+# Changing these changes what GET shows of the records that refer to the changed one.
+SHOWN_IN_REFERENCES = {Organisation: ("ars", "slug", "name"), Solution: ("slug", "name")}
+
+
+def watch_references(session: Session, entity: Any, changes: dict[str, Any]) -> list[Any]:
+    """(record, snapshot) of the records that show this one, when `changes` would alter it.
+
+    After the change, `record_batch` gives each of them an event, so that the change feed
+    stays exact: every record's latest event shows it as GET does.
+    """
+    if not set(SHOWN_IN_REFERENCES.get(type(entity), ())) & set(changes):
+        return []
+    if isinstance(entity, Organisation):
+        referring: list[Any] = [
+            *session.scalars(select(Organisation).where(Organisation.parent_id == entity.id)),
+            *session.scalars(
+                select(Solution).where(
+                    (Solution.builder_id == entity.id) | (Solution.operator_id == entity.id)
+                )
+            ),
+            *session.scalars(select(Adoption).where(Adoption.organisation_id == entity.id)),
+        ]
+    else:
+        referring = list(session.scalars(select(Adoption).where(Adoption.solution_id == entity.id)))
+    return [(r, snapshot(r)) for r in referring]
+
+
 def record(
     session: Session,
     action: str,
@@ -73,9 +100,7 @@ def record(
     return event
 
 
-def record_batch(
-    session: Session, changes: list[tuple[Any, dict[str, Any] | None]]
-) -> None:
+def record_batch(session: Session, changes: list[tuple[Any, dict[str, Any] | None]]) -> None:
     """Events for many created (before None) or updated entities, after one flush:
     the ids are reserved in one statement, for bulk imports."""
     events = []

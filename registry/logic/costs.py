@@ -89,6 +89,8 @@ def _annual(solution: Solution, ctx: Context) -> tuple[int, str]:
     if model == "flat":
         fee = solution.annual_fee_cents or 0
         return fee, f"flat annual fee {euros(fee)}"
+    if model == "koenigstein":
+        return _koenigstein(solution, ctx)
     population = _population(org)
     if model == "per_capita":
         fee = solution.per_capita_fee_cents or 0
@@ -110,10 +112,10 @@ def _annual(solution: Solution, ctx: Context) -> tuple[int, str]:
                     f"{_as_of(org)}; annual fee {euros(tier.annual_fee_cents)}"
                 )
         raise CostUnavailable(f"No price tier of {solution.slug} covers {population} inhabitants.")
-    return _koenigstein(solution, ctx, population)
+    raise CostUnavailable(f"Unknown price model '{model}'.")
 
 
-def _koenigstein(solution: Solution, ctx: Context, population: int) -> tuple[int, str]:
+def _koenigstein(solution: Solution, ctx: Context) -> tuple[int, str]:
     org, year = ctx.organisation, solution.koenigstein_year
     total = solution.total_annual_cost_cents or 0
     if org.land_code is None or ctx.land is None:
@@ -130,9 +132,9 @@ def _koenigstein(solution: Solution, ctx: Context, population: int) -> tuple[int
     basis = (
         f"Königsteiner Schlüssel {year}: {ctx.land.name} carries {percent} of {euros(total)} a year"
     )
-    if org.id == ctx.land.id:
+    if org.id == ctx.land.id:  # the Land's own share needs no population
         return round_half_up(land_part), basis
-    land_population = _population(ctx.land)
+    population, land_population = _population(org), _population(ctx.land)
     annual = round_half_up(land_part * population / land_population)
     return annual, (
         f"{basis}; {org.name} pays its population's part: {number(population)} of "

@@ -75,11 +75,13 @@ def create(session: Session, data: dict[str, Any]) -> Organisation:
 
 def update(session: Session, org: Organisation, changes: dict[str, Any]) -> Organisation:
     before, old_parent = audit.snapshot(org), org.parent_id
+    referring = audit.watch_references(session, org, changes)
     _apply(session, org, changes)
     session.flush()
     if org.parent_id != old_parent:
         hierarchy.place(session, org)
     audit.updated(session, org, before)
+    audit.record_batch(session, referring)
     return org
 
 

@@ -79,8 +79,10 @@ def create(session: Session, data: dict[str, Any]) -> Solution:
 
 def update(session: Session, solution: Solution, changes: dict[str, Any]) -> Solution:
     before = audit.snapshot(solution)
+    referring = audit.watch_references(session, solution, changes)
     _apply(session, solution, changes)
     audit.updated(session, solution, before)
+    audit.record_batch(session, referring)
     return solution
 
 

@@ -1,0 +1,184 @@
+"""Bundles: every entity as NDJSON (and CSV for spreadsheets), and back.
+
+A record in a bundle is what a client may write through the API: keys instead of
+internal ids, no version or timestamps. Records are sorted by key, written with sorted
+fields, so export -> empty database -> import -> export is byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from registry.errors import RegistryError
+from registry.importers.report import ImportFailed, Report
+from registry.importers.upsert import KINDS, upsert
+from registry.models import Adoption, KoenigsteinShare, Organisation, Service, Solution
+from registry.progress import progress
+
+# kind, file stem, in the order references need on import
+ORDER = (
+    ("koenigstein_share", "koenigstein_shares"),
+    ("organisation", "organisations"),
+    ("service", "services"),
+    ("solution", "solutions"),
+    ("adoption", "adoptions"),
+)
+BATCH = 1000
+
+
+def _writable(kind: str) -> list[str]:
+    schema = KINDS[kind].schema()
+    return sorted(name for name, f in schema.fields.items() if not f.dump_only)
+
+
+def records(session: Session, kind: str) -> Iterator[dict[str, Any]]:
+    """The kind's records in bundle form, sorted by key, streamed in batches."""
+    if kind == "koenigstein_share":
+        stmt = select(KoenigsteinShare).order_by(KoenigsteinShare.year, KoenigsteinShare.land_code)
+        for share in session.scalars(stmt):
+            yield {
+                "land_code": share.land_code,
+                "share_percent": share.share_percent,
+                "source": share.source,
+                "year": share.year,
+            }
+        return
+    schema = KINDS[kind].schema(only=_writable(kind))
+    stmt = {
+        "organisation": select(Organisation).order_by(
+            Organisation.ars.is_(None), Organisation.ars, Organisation.slug
+        ),
+        "service": select(Service).order_by(Service.ozg_id),
+        "solution": select(Solution).order_by(Solution.slug),
+        "adoption": select(Adoption)
+        .join(Organisation, Organisation.id == Adoption.organisation_id)
+        .join(Solution, Solution.id == Adoption.solution_id)
+        .order_by(Organisation.ars.is_(None), Organisation.ars, Organisation.slug, Solution.slug)
+        .options(selectinload(Adoption.organisation), selectinload(Adoption.solution)),
+    }[kind]
+    for entity in session.scalars(stmt.execution_options(yield_per=BATCH)):
+        yield schema.dump(entity)
+
+
+def line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def export_dir(session: Session, directory: Path) -> dict[str, int]:
+    directory.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for kind, stem in ORDER:
+        rows = list(progress(records(session, kind), f"export {stem}"))
+        with (directory / f"{stem}.ndjson").open("w", encoding="utf-8", newline="\n") as out:
+            out.writelines(line(r) + "\n" for r in rows)
+        with (directory / f"{stem}.csv").open("w", encoding="utf-8-sig", newline="") as out:
+            _write_csv(out, rows)
+        counts[stem] = len(rows)
+    return counts
+
+
+def _write_csv(out: io.TextIOBase, rows: list[dict[str, Any]]) -> None:
+    """Semicolon-separated, UTF-8 with BOM: what German spreadsheet programs open."""
+    flat = [_flatten(r) for r in rows]
+    columns = sorted({c for r in flat for c in r})
+    writer = csv.DictWriter(out, fieldnames=columns, delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(flat)
+
+
+def _flatten(record: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in record.items():
+        if isinstance(value, dict):  # the price model
+            for inner, v in value.items():
+                if inner == "tiers":
+                    v = ", ".join(
+                        f"{t['max_population'] if t['max_population'] is not None else '∞'}:"
+                        f"{t['annual_fee_cents']}"
+                        for t in v
+                    )
+                flat[f"{name}_{inner}"] = v
+        elif isinstance(value, list):
+            flat[name] = ", ".join(map(str, value))
+        elif isinstance(value, bool):
+            flat[name] = "ja" if value else "nein"
+        else:
+            flat[name] = "" if value is None else value
+    return flat
+
+
+def read_dir(directory: Path) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """(kind, line number, record) from the NDJSON files present, in reference order."""
+    for kind, stem in ORDER:
+        path = directory / f"{stem}.ndjson"
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                yield from _parse(handle, kind, path.name)
+
+
+def read_stream(lines: Iterable[str]) -> list[tuple[str, int, dict[str, Any]]]:
+    """One NDJSON stream of {"type": kind, "record": {...}} lines (GET /export's format)."""
+    parsed = []
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        item = _json(text, "request body", number)
+        if not isinstance(item, dict) or set(item) != {"type", "record"}:
+            raise ImportFailed("request body", number, 'expected {"type": ..., "record": {...}}')
+        if item["type"] not in dict(ORDER):
+            raise ImportFailed("request body", number, f"unknown type '{item['type']}'")
+        parsed.append((item["type"], number, item["record"]))
+    order = [kind for kind, _ in ORDER]
+    return sorted(parsed, key=lambda p: order.index(p[0]))  # stable: file order kept
+
+
+def _parse(handle: Iterable[str], kind: str, source: str):
+    for number, text in enumerate(handle, start=1):
+        if text.strip():
+            yield kind, number, _json(text, source, number)
+
+
+def _json(text: str, source: str, number: int) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(source, number, f"not JSON ({error.msg})") from None
+
+
+def import_records(session: Session, items: Iterable[tuple[str, int, dict[str, Any]]]) -> Report:
+    """Write every record; if any is rejected the caller must roll back (report says why)."""
+    report = Report()
+    for kind, number, record in progress(items, "import"):
+        if not isinstance(record, dict):
+            report.rejected.append({"record": f"{kind} line {number}", "reason": "not an object"})
+            continue
+        try:
+            with session.begin_nested():
+                report.counts[upsert(session, kind, record)] += 1
+        except RegistryError as error:
+            reasons = "; ".join(
+                f"{field}: {' '.join(map(str, msgs))}"
+                for field, msgs in (error.errors or {}).items()
+            )
+            report.rejected.append(
+                {"record": f"{kind} line {number}", "reason": reasons or error.detail}
+            )
+        except (KeyError, TypeError) as error:
+            report.rejected.append(
+                {"record": f"{kind} line {number}", "reason": f"missing {error}"}
+            )
+    return report
+
+
+def export_stream(session: Session) -> Iterator[str]:
+    for kind, _ in ORDER:
+        for record in records(session, kind):
+            yield line({"type": kind, "record": record}) + "\n"

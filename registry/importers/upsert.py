@@ -1,0 +1,105 @@
+"""Create or update one record by its public key, validated like an API request.
+
+The seed, the bundle import and the HTTP import all write through here, so a record is
+judged by the same schema and the same domain rules however it arrives, and a record
+already present with the same values is left alone (an import run twice changes nothing).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.api.adoptions import AdoptionSchema
+from registry.api.organisations import OrganisationSchema
+from registry.api.services import ServiceSchema
+from registry.api.solutions import SolutionSchema
+from registry.errors import Invalid, NotFound, flatten_errors
+from registry.logic import adoptions, koenigstein, lookup, organisations, services, solutions
+from registry.models import Adoption
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    schema: type[Schema]
+    logic: Any
+
+    def find(self, session: Session, data: dict[str, Any]) -> Any:
+        try:
+            if self.name == "organisation":
+                return lookup.organisation(session, data.get("ars") or data["slug"])
+            if self.name == "service":
+                return lookup.service(session, data["ozg_id"])
+            if self.name == "solution":
+                return lookup.solution(session, data["slug"])
+        except NotFound:
+            return None
+        org = lookup.organisation(session, data["organisation"], field="organisation")
+        solution = lookup.solution(session, data["solution"], field="solution")
+        return session.scalar(
+            select(Adoption).where(
+                Adoption.organisation_id == org.id, Adoption.solution_id == solution.id
+            )
+        )
+
+
+KINDS = {
+    "organisation": Kind("organisation", OrganisationSchema, organisations),
+    "service": Kind("service", ServiceSchema, services),
+    "solution": Kind("solution", SolutionSchema, solutions),
+    "adoption": Kind("adoption", AdoptionSchema, adoptions),
+}
+
+
+def upsert(session: Session, kind_name: str, record: dict[str, Any]) -> str:
+    """'created', 'updated' or 'unchanged'; Invalid (422) naming the fields otherwise."""
+    if kind_name == "koenigstein_share":
+        return koenigstein.put_share(
+            session,
+            year=record["year"],
+            land_code=record["land_code"],
+            share_e5=koenigstein.parse_percent(record["share_percent"]),
+            source=record.get("source"),
+        )
+    kind = KINDS[kind_name]
+    schema = kind.schema()
+    try:
+        desired = schema.load(jsonable(record))
+    except ValidationError as error:
+        raise Invalid(flatten_errors(error.normalized_messages())) from error
+    existing = kind.find(session, desired)
+    if existing is None:
+        kind.logic.create(session, desired)
+        return "created"
+    current = schema.dump(existing)
+    changes = {k: v for k, v in desired.items() if not _same(k, v, current.get(k))}
+    if not changes:
+        return "unchanged"
+    kind.logic.update(session, existing, changes)
+    return "updated"
+
+
+def _same(field: str, wanted: Any, current: Any) -> bool:
+    if field == "price":
+        wanted = {"currency": "EUR", **wanted}
+    wanted, current = jsonable(wanted), jsonable(current)
+    if isinstance(wanted, list) and all(isinstance(v, str) for v in wanted):
+        # Key lists (duties, LeiKa keys, services) are sets: their order carries no meaning.
+        return isinstance(current, list) and sorted(wanted) == sorted(current)
+    return wanted == current
+
+
+def jsonable(value: Any) -> Any:
+    """Dates become ISO strings, as the API's JSON carries them."""
+    return json.loads(json.dumps(value, default=_iso))
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)

@@ -1,0 +1,248 @@
+"""Every analysis endpoint issues a bounded number of SQL statements, whatever the data size.
+
+Each test asks one endpoint on a small world that already has every feature the query
+touches (a kreisfreie Stadt, a Kreis with Gemeinden, a city-state override, rollouts,
+each price model, a Land contract), counts the statements, then adds much more data
+(30 Gemeinden, 10 services, 5 solutions, 62 adoptions) and asks again: the count must
+not grow, and stays below a small bound. Set-based queries, no per-row loops.
+"""
+
+import pytest
+
+from registry.models import KoenigsteinShare
+from tests import factories as f
+
+# A small constant: a few lookups, one statement per set-based question, and the
+# relationship loaders (one statement each, for all rows at once).
+BOUND = 15
+
+NRW = "050000000000"
+HAMBURG = "020000000000"
+EN_KREIS = "059540000000"
+WITTEN = "059540036036"
+BOCHUM = "059110000000"
+MUELHEIM = "051170000000"
+DATAPORT = "dataport"
+ELTERNGELD, HUNDESTEUER = "10000", "10601"
+
+NEW_GEMEINDEN = [f"05954{n:04d}{n:03d}" for n in range(100, 130)]  # 30
+NEW_SERVICES = [f"2{n:04d}" for n in range(10)]  # 10, Gemeinde level
+NEW_SOLUTIONS = ["neu-frei", "neu-flat", "neu-kopf", "neu-tiered", "neu-koenig"]  # 5
+
+
+@pytest.fixture
+def small(client, session):
+    session.add_all(
+        [
+            KoenigsteinShare(year=2024, land_code="05", share_e5=2_114_424),
+            KoenigsteinShare(year=2023, land_code="05", share_e5=2_109_000),
+            KoenigsteinShare(year=2024, land_code="02", share_e5=256_000),
+        ]
+    )
+    session.commit()
+    f.land(client, "05", "Nordrhein-Westfalen", population=18_000_000)
+    f.land(client, "02", "Hamburg", population=1_900_000, duties=["land", "kreis", "gemeinde"])
+    f.post(
+        client, "organisations", {"slug": DATAPORT, "name": "Dataport", "kind": "non_territorial"}
+    )
+    f.organisation(client, EN_KREIS, "Ennepe-Ruhr-Kreis", "kreis", NRW, population=320_000)
+    f.organisation(client, WITTEN, "Witten", "gemeinde", EN_KREIS, population=96_000)
+    f.organisation(client, BOCHUM, "Bochum", "kreisfreie_stadt", NRW, population=367_101)
+    f.organisation(
+        client, MUELHEIM, "Mülheim an der Ruhr", "kreisfreie_stadt", NRW, population=170_000
+    )
+    f.service(client, ELTERNGELD, "kreis", name="Elterngeld")
+    f.service(client, HUNDESTEUER, name="Hundesteuer")
+    f.service(client, "10100", "land", name="Landesleistung")
+    f.service(client, "10200", name="Wohngeld")
+    koenigstein = {"model": "koenigstein", "total_annual_cost_cents": 1_000_000}
+    f.solution(
+        client,
+        "elfe",
+        HAMBURG,
+        [ELTERNGELD],
+        name="ELFE – Einfach Leistungen für Eltern",
+        efa=True,
+        requires_land_contract=True,
+        price={**koenigstein, "koenigstein_year": 2024},
+    )
+    tiers = [
+        {"max_population": 100_000, "annual_fee_cents": 10_000},
+        {"max_population": None, "annual_fee_cents": 50_000},
+    ]
+    f.solution(
+        client,
+        "hundesteuer-online",
+        DATAPORT,
+        [HUNDESTEUER],
+        efa=True,
+        price={"model": "tiered", "tiers": tiers},
+    )
+    f.solution(
+        client,
+        "hund-mh",
+        MUELHEIM,
+        [HUNDESTEUER],
+        efa=True,
+        price={**koenigstein, "koenigstein_year": 2023},
+    )
+    f.adoption(client, NRW, "elfe", "contracted")
+    f.adoption(client, EN_KREIS, "hundesteuer-online", scope="subordinates")
+    f.adoption(client, MUELHEIM, "elfe")
+    f.solution(client, "wohngeld-online", DATAPORT, ["10200"], efa=True)
+    f.adoption(client, BOCHUM, "wohngeld-online")
+
+
+def grow(client):
+    """30 Gemeinden, 10 services, 5 solutions (each price model), 62 adoptions."""
+    for n, ars in enumerate(NEW_GEMEINDEN):
+        f.organisation(client, ars, f"Gemeinde {n}", "gemeinde", EN_KREIS, population=5_000 + n)
+    for ozg_id in NEW_SERVICES:
+        f.service(client, ozg_id, name=f"Neue Leistung {ozg_id}")
+    prices = [
+        {"model": "free"},
+        {"model": "flat", "annual_fee_cents": 12_345},
+        {"model": "per_capita", "per_capita_fee_cents": 2},
+        {
+            "model": "tiered",
+            "tiers": [
+                {"max_population": 5_010, "annual_fee_cents": 1_000},
+                {"max_population": None, "annual_fee_cents": 2_000},
+            ],
+        },
+        {"model": "koenigstein", "total_annual_cost_cents": 500_000, "koenigstein_year": 2023},
+    ]
+    for j, (slug, price) in enumerate(zip(NEW_SOLUTIONS, prices, strict=True)):
+        services = [HUNDESTEUER, NEW_SERVICES[2 * j], NEW_SERVICES[2 * j + 1]]
+        f.solution(
+            client,
+            slug,
+            DATAPORT,
+            services,
+            efa=True,
+            requires_land_contract=j % 2 == 0,
+            price=price,
+        )
+    statuses = ["live", "contracted", "live", "ended", "live", "onboarding"]
+    count = 0
+    for i, ars in enumerate(NEW_GEMEINDEN):
+        for k in (0, 1):
+            slug = NEW_SOLUTIONS[(i + k) % 5]
+            f.adoption(client, ars, slug, statuses[count % len(statuses)])
+            count += 1
+    assert count == 60
+    # Two more, so that the compared organisations' offerings grow too.
+    f.adoption(client, WITTEN, "neu-frei")
+    f.adoption(client, BOCHUM, "neu-flat")
+
+
+def _measure(reader, count_statements, path):
+    count_statements.statements.clear()
+    response = reader.get(f"/api/v1/{path}")
+    assert response.status_code == 200, response.get_json()
+    return len(count_statements), response.get_json()
+
+
+def _bounded(client, reader, count_statements, path):
+    """The answers before and after growth; asserts the statement counts.
+
+    `reader` is anonymous (reads are public), so that only the endpoint's own statements
+    are counted, not an authentication lookup.
+    """
+    before, small_answer = _measure(reader, count_statements, path)
+    grow(client)
+    after, big_answer = _measure(reader, count_statements, path)
+    listing = "\n".join(" ".join(s.split())[:160] for s in count_statements.statements)
+    assert after == before, f"{before} statements before growth, {after} after:\n{listing}"
+    assert after <= BOUND, f"{after} statements:\n{listing}"
+    return small_answer, big_answer
+
+
+def test_gaps_statements(client, anonymous, small, count_statements):
+    small_answer, big_answer = _bounded(
+        client, anonymous, count_statements, f"organisations/{BOCHUM}/gaps?top=3"
+    )
+    # Bochum: due Elterngeld, Hundesteuer, Wohngeld; offers Wohngeld: 2 gaps. After: 10
+    # more Gemeinde services due (13); neu-flat (live) brings Hundesteuer, 20002, 20003:
+    # 13 - 4 offered = 9 gaps.
+    assert len(small_answer["gaps"]) == 2
+    assert len(big_answer["gaps"]) == 9
+
+
+def test_candidates_statements(client, anonymous, small, count_statements):
+    # The same set-based questions as /gaps (12 statements) should do: the candidates of
+    # every gap are one computation, not two.
+    small_answer, big_answer = _bounded(
+        client, anonymous, count_statements, f"organisations/{BOCHUM}/candidates"
+    )
+    assert len(big_answer["services"]) > len(small_answer["services"])
+
+
+def test_candidates_for_one_service_statements(client, anonymous, small, count_statements):
+    small_answer, big_answer = _bounded(
+        client,
+        anonymous,
+        count_statements,
+        f"organisations/{WITTEN}/candidates?service={HUNDESTEUER}",
+    )
+    assert len(small_answer["services"][0]["candidates"]) == 2
+    assert len(big_answer["services"][0]["candidates"]) == 7
+
+
+def test_cost_statements(client, anonymous, small, count_statements):
+    _bounded(client, anonymous, count_statements, f"solutions/elfe/cost?for={WITTEN}")
+
+
+def test_coverage_statements(client, anonymous, small, count_statements):
+    small_answer, big_answer = _bounded(
+        client, anonymous, count_statements, f"services/{HUNDESTEUER}/coverage"
+    )
+    assert small_answer["due"] == 4  # Witten, Bochum, Mülheim, Hamburg
+    assert big_answer["due"] == 34
+
+
+def test_coverage_with_filters_statements(client, anonymous, small, count_statements):
+    _bounded(
+        client,
+        anonymous,
+        count_statements,
+        f"services/{HUNDESTEUER}/coverage?region={NRW}&kind=gemeinde",
+    )
+
+
+def test_scorecard_statements(client, anonymous, small, count_statements):
+    small_answer, big_answer = _bounded(
+        client, anonymous, count_statements, f"organisations/{WITTEN}/scorecard"
+    )
+    assert small_answer["rank_in_land"]["peers"] == 1
+    assert big_answer["rank_in_land"]["peers"] == 31
+
+
+def test_compare_statements(client, anonymous, small, count_statements):
+    small_answer, big_answer = _bounded(
+        client, anonymous, count_statements, f"organisations/{WITTEN}/compare/{BOCHUM}"
+    )
+    # Before: Witten has Hundesteuer (EN-Kreis rollout), Bochum Wohngeld.
+    assert (len(small_answer["b_offers_a_lacks"]), len(small_answer["a_offers_b_lacks"])) == (1, 1)
+    # After: Witten adds 20000, 20001 (neu-frei); Bochum Hundesteuer, 20002, 20003 (neu-flat).
+    assert (len(big_answer["b_offers_a_lacks"]), len(big_answer["a_offers_b_lacks"])) == (3, 2)
+
+
+def test_compare_city_state_statements(client, anonymous, small, count_statements):
+    _bounded(client, anonymous, count_statements, f"organisations/{HAMBURG}/compare/{MUELHEIM}")
+
+
+def test_rankings_statements(client, anonymous, small, count_statements):
+    small_answer, big_answer = _bounded(
+        client, anonymous, count_statements, "rankings?page_size=100"
+    )
+    assert big_answer["pagination"]["total_items"] == small_answer["pagination"]["total_items"] + 30
+
+
+def test_rankings_with_filters_statements(client, anonymous, small, count_statements):
+    _bounded(client, anonymous, count_statements, f"rankings?region={NRW}&kind=gemeinde")
+
+
+def test_search_statements(client, anonymous, small, count_statements):
+    small_answer, big_answer = _bounded(client, anonymous, count_statements, "search?q=leistung")
+    assert big_answer["pagination"]["total_items"] > small_answer["pagination"]["total_items"]
