@@ -158,6 +158,36 @@ def import_gv100ad(file: Path) -> None:
         click.echo(line)
 
 
+@import_group.command("bundle")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_bundle(directory: Path) -> None:
+    """Records from a bundle directory (the NDJSON files `registry export` writes)."""
+    from registry.importers import bundle
+
+    with _unit_of_work() as session:
+        report = bundle.import_records(session, bundle.read_dir(directory))
+        if report.rejected:
+            session.rollback()
+        else:
+            session.commit()
+    for line in report.lines():
+        click.echo(line)
+    if report.rejected:
+        raise click.ClickException("nothing was imported: fix the rejected records first")
+
+
+@main.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_command(directory: Path) -> None:
+    """Every entity as NDJSON (sorted by key) and as CSV for spreadsheets."""
+    from registry.importers import bundle
+
+    with _unit_of_work() as session:
+        counts = bundle.export_dir(session, directory)
+    for stem, count in counts.items():
+        click.echo(f"{stem}: {count}")
+
+
 @main.command("openapi")
 @click.option(
     "--out",

@@ -1,11 +1,14 @@
-"""/api/v1/changes (the change feed other systems sync from) and /api/v1/audit (admins)."""
+"""The change feed other systems sync from, the audit trail, bundle export and import."""
 
+from flask import Response, request, stream_with_context
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from registry.api.common import Blueprint, PageArgs, page_schema
 from registry.api.guards import principal
 from registry.db import get_session
+from registry.importers import bundle
+from registry.importers.report import ImportRejected
 from registry.logic import audit, permissions
 from registry.logic.paging import paginate
 
@@ -117,3 +120,75 @@ class Audit(MethodView):
         page, page_size = args.pop("page"), args.pop("page_size")
         result = paginate(get_session(), audit.events(**args), page=page, page_size=page_size)
         return {"items": result.items, "pagination": result.pagination}
+
+
+@blp.route("/export")
+class Export(MethodView):
+    @blp.response(200, description="NDJSON stream", content_type="application/x-ndjson")
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    def get(self):
+        """Every record as NDJSON, streamed (admins)
+
+        One line per record, `{"type": ..., "record": {...}}`, Königstein shares,
+        organisations, services, solutions, adoptions in that order, each sorted by key.
+        The stream is read from the database in batches, never held in memory whole.
+        `POST /import` takes the same format.
+        """
+        permissions.admin_only(principal(), "export the registry")
+        session = get_session()
+        return Response(
+            stream_with_context(bundle.export_stream(session)), mimetype="application/x-ndjson"
+        )
+
+
+class ImportReportSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    skipped = fields.Dict(keys=fields.String(), values=fields.Integer())
+    rejected = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
+
+
+@blp.route("/import")
+class Import(MethodView):
+    @blp.response(
+        200,
+        ImportReportSchema,
+        example={"created": 3, "updated": 1, "unchanged": 40, "skipped": {}, "rejected": []},
+    )
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.doc(
+        security=[{"bearerAuth": []}],
+        requestBody={
+            "required": True,
+            "content": {
+                "application/x-ndjson": {
+                    "schema": {"type": "string"},
+                    "example": '{"type":"service","record":{"ozg_id":"10160","name":'
+                    '"Hundehaltung","themenfeld":"Engagement & Hobby","executing_level":'
+                    '"gemeinde"}}\n',
+                }
+            },
+        },
+    )
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    def post(self):
+        """Import a bundle (admins): all of it, or nothing
+
+        The body is NDJSON as `GET /export` writes it. Records are matched by key and
+        created, updated or left unchanged; the answer counts them. If any record is
+        rejected, nothing is imported and the problem (422) carries the same counts and
+        `rejected`, each record with the reason.
+        """
+        permissions.admin_only(principal(), "import bundles")
+        session = get_session()
+        items = bundle.read_stream(request.get_data(as_text=True).splitlines())
+        report = bundle.import_records(session, items)
+        if report.rejected:
+            session.rollback()
+            raise ImportRejected(report)
+        session.commit()
+        return report.as_dict()

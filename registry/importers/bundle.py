@@ -153,10 +153,36 @@ def _json(text: str, source: str, number: int) -> Any:
         raise ImportFailed(source, number, f"not JSON ({error.msg})") from None
 
 
-def import_records(session: Session, items: Iterable[tuple[str, int, dict[str, Any]]]) -> Report:
+def parents_first(items: list[tuple[str, int, Any]]) -> list[tuple[str, int, Any]]:
+    """Königstein shares, then organisations with every parent in the bundle before its
+    children (the files are sorted by key, where the Bund's slug sorts last), then the
+    rest in file order."""
+
+    def key(record: Any) -> Any:
+        return (record.get("ars") or record.get("slug")) if isinstance(record, dict) else None
+
+    parent_of = {key(r): r.get("parent") for k, _, r in items if k == "organisation" and key(r)}
+    depth: dict[Any, int] = {}
+
+    def depth_of(node: Any, seen: frozenset[Any] = frozenset()) -> int:
+        if node not in depth:
+            parent = parent_of.get(node)
+            # A cycle ends the walk; the domain rules then reject its records.
+            up = parent in parent_of and parent not in seen
+            depth[node] = depth_of(parent, seen | {node}) + 1 if up else 0
+        return depth[node]
+
+    rank = {"koenigstein_share": 0, "organisation": 1}
+    return sorted(
+        items,
+        key=lambda i: (rank.get(i[0], 2), depth_of(key(i[2])) if i[0] == "organisation" else 0),
+    )
+
+
+def import_records(session: Session, items: Iterable[tuple[str, int, Any]]) -> Report:
     """Write every record; if any is rejected the caller must roll back (report says why)."""
     report = Report()
-    for kind, number, record in progress(items, "import"):
+    for kind, number, record in progress(parents_first(list(items)), "import"):
         if not isinstance(record, dict):
             report.rejected.append({"record": f"{kind} line {number}", "reason": "not an object"})
             continue

@@ -20,6 +20,20 @@ class ImportFailed(RegistryError):
         super().__init__(f"{where}: {reason}", {"line": [str(line)]} if line else None)
 
 
+class ImportRejected(RegistryError):
+    """Some records were rejected: nothing landed; the report says which and why."""
+
+    status = 422
+    type = "urn:efa-registry:problem:import-rejected"
+    title = "Import rejected"
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(
+            f"{len(report.rejected)} record(s) rejected; nothing was imported.",
+            **report.as_dict(),
+        )
+
+
 @dataclass
 class Report:
     counts: Counter[str] = field(default_factory=Counter)

@@ -1,0 +1,133 @@
+"""Bundles: export -> empty database -> import -> export is byte-identical; HTTP too."""
+
+import json
+
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from registry import migrate
+from registry.db import make_engine
+from registry.importers import bundle
+from registry.seed import seed
+from tests.conftest import drop_database, fresh_database_url, run_database_name
+
+
+@pytest.fixture
+def seeded(session):
+    seed(session)
+    session.commit()
+
+
+@pytest.fixture
+def empty_database(backend, tmp_path):
+    url = fresh_database_url(backend, run_database_name("bundle"), tmp_path)
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    yield sessionmaker(engine)
+    engine.dispose()
+    drop_database(backend, url)
+
+
+def _files(directory):
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def test_export_import_export_is_byte_identical(seeded, session, empty_database, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    counts = bundle.export_dir(session, first)
+    assert counts == {
+        "koenigstein_shares": 16,
+        "organisations": 60,
+        "services": 50,
+        "solutions": 15,
+        "adoptions": 40,
+    }
+    with empty_database() as target:
+        report = bundle.import_records(target, bundle.read_dir(first))
+        assert report.rejected == []
+        assert report.counts["created"] == 181
+        target.commit()
+        bundle.export_dir(target, second)
+        again = bundle.import_records(target, bundle.read_dir(first))
+        assert (again.counts["created"], again.counts["updated"]) == (0, 0)
+    assert _files(first) == _files(second)
+
+
+def test_ndjson_is_sorted_by_key_and_csv_opens_in_german_spreadsheets(seeded, session, tmp_path):
+    bundle.export_dir(session, tmp_path)
+    lines = (tmp_path / "organisations.ndjson").read_text(encoding="utf-8").splitlines()
+    keys = [json.loads(line).get("ars") for line in lines]
+    with_ars = [k for k in keys if k]
+    assert with_ars == sorted(with_ars)
+    raw = (tmp_path / "services.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the umlauts right
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header.split(";")[:3] == ["description", "executing_level", "executing_level_source"]
+    solutions = (tmp_path / "solutions.csv").read_text(encoding="utf-8-sig")
+    assert "price_model" in solutions.splitlines()[0]
+
+
+def test_rejected_record_means_nothing_lands(seeded, session, tmp_path):
+    bundle.export_dir(session, tmp_path)
+    services = tmp_path / "services.ndjson"
+    lines = services.read_text(encoding="utf-8").splitlines()
+    broken = json.loads(lines[3])
+    broken["executing_level"] = "mond"
+    lines[3] = json.dumps(broken)
+    lines.append(json.dumps({**json.loads(lines[0]), "ozg_id": "99999", "name": "Neu"}))
+    services.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = bundle.import_records(session, bundle.read_dir(tmp_path))
+    assert report.rejected == [
+        {
+            "record": "service line 4",
+            "reason": "executing_level: Must be one of: bund, land, kreis, gemeinde.",
+        }
+    ]
+
+
+def test_http_export_streams_and_import_round_trips(seeded, client, anonymous):
+    assert anonymous.get("/api/v1/export").status_code == 401
+    response = client.get("/api/v1/export")
+    assert response.status_code == 200
+    assert response.mimetype == "application/x-ndjson"
+    body = response.get_data(as_text=True)
+    types = [json.loads(line)["type"] for line in body.splitlines()]
+    assert types.count("organisation") == 60 and types.count("adoption") == 40
+    report = client.post("/api/v1/import", data=body, content_type="application/x-ndjson")
+    assert report.status_code == 200
+    assert report.get_json() == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 181,
+        "skipped": {},
+        "rejected": [],
+    }
+
+
+def test_http_import_with_a_bad_record_is_422_and_lands_nothing(client):
+    good = {
+        "type": "service",
+        "record": {
+            "ozg_id": "10160",
+            "name": "Hundehaltung",
+            "themenfeld": "Engagement & Hobby",
+            "executing_level": "gemeinde",
+        },
+    }
+    bad = {
+        "type": "service",
+        "record": {
+            "ozg_id": "1",
+            "name": "x",
+            "themenfeld": "Querschnitt",
+            "executing_level": "gemeinde",
+        },
+    }
+    body = "\n".join(json.dumps(x) for x in (good, bad)) + "\n"
+    response = client.post("/api/v1/import", data=body, content_type="application/x-ndjson")
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    problem = response.get_json()
+    assert problem["rejected"][0]["record"] == "service line 2"
+    assert "ozg_id" in problem["rejected"][0]["reason"]
+    assert client.get("/api/v1/services/10160").status_code == 404
