@@ -158,14 +158,19 @@ def import_gv100ad(file: Path) -> None:
         click.echo(line)
 
 
-@import_group.command("bundle")
+@import_group.command("ozg-catalog")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def import_bundle(directory: Path) -> None:
-    """Records from a bundle directory (the NDJSON files `registry export` writes)."""
-    from registry.importers import bundle
+def import_ozg_catalog(directory: Path) -> None:
+    """Services from the OZG catalogue CSV files (OZG-Leistungen, LeiKa mapping)."""
+    from registry.importers import ozg_catalog
 
+    _finish(ozg_catalog.import_dir, directory)
+
+
+def _finish(run, *args) -> None:  # type: ignore[no-untyped-def]
+    """Run an import in one transaction: commit it whole, or nothing when any was rejected."""
     with _unit_of_work() as session:
-        report = bundle.import_records(session, bundle.read_dir(directory))
+        report = run(session, *args)
         if report.rejected:
             session.rollback()
         else:
@@ -174,6 +179,15 @@ def import_bundle(directory: Path) -> None:
         click.echo(line)
     if report.rejected:
         raise click.ClickException("nothing was imported: fix the rejected records first")
+
+
+@import_group.command("bundle")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_bundle(directory: Path) -> None:
+    """Records from a bundle directory (the NDJSON files `registry export` writes)."""
+    from registry.importers import bundle
+
+    _finish(lambda session, d: bundle.import_records(session, bundle.read_dir(d)), directory)
 
 
 @main.command("export")
