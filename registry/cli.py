@@ -181,6 +181,15 @@ def _finish(run, *args) -> None:  # type: ignore[no-untyped-def]
         raise click.ClickException("nothing was imported: fix the rejected records first")
 
 
+@import_group.command("dashboard")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_dashboard(file: Path) -> None:
+    """Solutions and adoptions from an OZG-Dashboard CSV export."""
+    from registry.importers import dashboard
+
+    _finish(dashboard.import_file, file)
+
+
 @import_group.command("bundle")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def import_bundle(directory: Path) -> None:
