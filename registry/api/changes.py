@@ -163,13 +163,10 @@ class Import(MethodView):
         security=[{"bearerAuth": []}],
         requestBody={
             "required": True,
+            "description": 'NDJSON, one `{"type": ..., "record": {...}}` per line, as '
+            "`GET /export` writes it (declared as bytes, which generated clients can send)",
             "content": {
-                "application/x-ndjson": {
-                    "schema": {"type": "string"},
-                    "example": '{"type":"service","record":{"ozg_id":"10160","name":'
-                    '"Hundehaltung","themenfeld":"Engagement & Hobby","executing_level":'
-                    '"gemeinde"}}\n',
-                }
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
             },
         },
     )
