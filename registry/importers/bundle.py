@@ -42,8 +42,10 @@ def _writable(kind: str) -> list[str]:
 def records(session: Session, kind: str) -> Iterator[dict[str, Any]]:
     """The kind's records in bundle form, sorted by key, streamed in batches."""
     if kind == "koenigstein_share":
-        stmt = select(KoenigsteinShare).order_by(KoenigsteinShare.year, KoenigsteinShare.land_code)
-        for share in session.scalars(stmt):
+        shares = select(KoenigsteinShare).order_by(
+            KoenigsteinShare.year, KoenigsteinShare.land_code
+        )
+        for share in session.scalars(shares):
             yield {
                 "land_code": share.land_code,
                 "share_percent": share.share_percent,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from registry.errors import RegistryError
 
@@ -28,9 +29,9 @@ class ImportRejected(RegistryError):
     title = "Import rejected"
 
     def __init__(self, report: Report) -> None:
+        figures: dict[str, Any] = report.as_dict()
         super().__init__(
-            f"{len(report.rejected)} record(s) rejected; nothing was imported.",
-            **report.as_dict(),
+            f"{len(report.rejected)} record(s) rejected; nothing was imported.", None, **figures
         )
 
 

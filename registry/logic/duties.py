@@ -12,7 +12,9 @@ Effective offering: O offers S online when a `live` solution X implementing S is
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, literal, or_, select, union_all
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, literal, or_, select, union_all
 from sqlalchemy.sql.selectable import Subquery
 
 from registry.models import (
@@ -58,7 +60,7 @@ def duty_table() -> Subquery:
 
 def offering(
     *,
-    organisation_id: int | ColumnElement[bool] | None = None,
+    organisation_id: int | Select[Any] | None = None,
     service_ids: Select | list[int] | None = None,
     solution_ids: Select | list[int] | None = None,
 ) -> Subquery:

@@ -115,7 +115,7 @@ def standing(session: Session, org: Organisation, *, land_code: str | None) -> S
     return Standing(*row) if row else None
 
 
-def _standings(stmt: Any) -> Select[Any]:
+def _standings(stmt: Any) -> Any:
     entity = aliased(Organisation, stmt)
     return select(
         entity,

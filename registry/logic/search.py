@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from registry.logic.lookup import escape_like
@@ -33,7 +33,7 @@ class Hit:
 
 
 def _scored(model: Any, type_: str, key: Any, detail: Any, terms: list[str]) -> Any:
-    score = literal(0)
+    score: ColumnElement[int] = literal(0)
     conditions = []
     for term in terms:
         pattern = escape_like(term)
