@@ -131,3 +131,16 @@ def test_http_import_with_a_bad_record_is_422_and_lands_nothing(client):
     assert problem["rejected"][0]["record"] == "service line 2"
     assert "ozg_id" in problem["rejected"][0]["reason"]
     assert client.get("/api/v1/services/10160").status_code == 404
+
+
+def test_http_import_adds_a_koenigstein_year_and_refuses_a_bad_share(client):
+    share = {
+        "type": "koenigstein_share",
+        "record": {"year": 2024, "land_code": "05", "share_percent": "21.00000"},
+    }
+    ok = client.post("/api/v1/import", data=json.dumps(share), content_type="application/x-ndjson")
+    assert ok.status_code == 200 and ok.get_json()["created"] == 1
+    share["record"]["land_code"] = "17"
+    bad = client.post("/api/v1/import", data=json.dumps(share), content_type="application/x-ndjson")
+    assert bad.status_code == 422
+    assert "land_code" in bad.get_json()["rejected"][0]["reason"]

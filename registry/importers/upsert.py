@@ -23,6 +23,7 @@ from registry.api.solutions import SolutionSchema
 from registry.errors import Invalid, NotFound, flatten_errors
 from registry.logic import adoptions, koenigstein, lookup, organisations, services, solutions
 from registry.models import Adoption
+from registry.models.vocab import LAND_CODES
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ KINDS = {
 def upsert(session: Session, kind_name: str, record: dict[str, Any]) -> str:
     """'created', 'updated' or 'unchanged'; Invalid (422) naming the fields otherwise."""
     if kind_name == "koenigstein_share":
+        _check_share(record)
         return koenigstein.put_share(
             session,
             year=record["year"],
@@ -84,6 +86,19 @@ def upsert(session: Session, kind_name: str, record: dict[str, Any]) -> str:
         return "unchanged"
     kind.logic.update(session, existing, changes)
     return "updated"
+
+
+def _check_share(record: dict[str, Any]) -> None:
+    errors = {}
+    if record.get("land_code") not in LAND_CODES:
+        errors["land_code"] = ["A Land code is 01 to 16."]
+    year = record.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1949 <= year <= 2200:
+        errors["year"] = ["A year between 1949 and 2200."]
+    if not isinstance(record.get("share_percent"), str):
+        errors["share_percent"] = ["A percentage as a string, e.g. '21.14355'."]
+    if errors:
+        raise Invalid(errors)
 
 
 def _same(field: str, wanted: Any, current: Any) -> bool:
