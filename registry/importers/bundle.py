@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.errors import RegistryError
 from registry.importers.report import ImportFailed, Report
 from registry.importers.upsert import KINDS, upsert
 from registry.models import Adoption, KoenigsteinShare, Organisation, Service, Solution
@@ -188,21 +187,8 @@ def import_records(session: Session, items: Iterable[tuple[str, int, Any]]) -> R
         if not isinstance(record, dict):
             report.rejected.append({"record": f"{kind} line {number}", "reason": "not an object"})
             continue
-        try:
-            with session.begin_nested():
-                report.counts[upsert(session, kind, record)] += 1
-        except RegistryError as error:
-            reasons = "; ".join(
-                f"{field}: {' '.join(map(str, msgs))}"
-                for field, msgs in (error.errors or {}).items()
-            )
-            report.rejected.append(
-                {"record": f"{kind} line {number}", "reason": reasons or error.detail}
-            )
-        except (KeyError, TypeError) as error:
-            report.rejected.append(
-                {"record": f"{kind} line {number}", "reason": f"missing {error}"}
-            )
+        with report.attempt(session, f"{kind} line {number}"):
+            report.counts[upsert(session, kind, record)] += 1
     return report
 
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from registry.errors import RegistryError
+from registry.errors import NotFound
 from registry.importers.report import ImportFailed, Report
 from registry.importers.upsert import upsert
 from registry.logic import lookup
@@ -93,17 +93,8 @@ def import_file(session: Session, path: Path) -> Report:
         by_url[row["url"].strip()].append((number, row))
     source = f"OZG-Dashboard export {path.name}"
     for url, used in by_url.items():
-        try:
-            with session.begin_nested():
-                _import_solution(session, url, used, source, report)
-        except RegistryError as error:
-            reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in (error.errors or {}).items())
-            report.rejected.append(
-                {
-                    "record": f"rows {', '.join(str(n) for n, _ in used)}",
-                    "reason": reasons or error.detail,
-                }
-            )
+        with report.attempt(session, f"rows {', '.join(str(n) for n, _ in used)}"):
+            _import_solution(session, url, used, source, report)
     return report
 
 
@@ -144,7 +135,7 @@ def _ensure_service(session: Session, row: dict[str, str], number: int, source: 
     try:
         lookup.service(session, ozg_id)
         return
-    except RegistryError:
+    except NotFound:
         pass
     themenfeld = (row.get("themenfeld") or "").strip()
     if not themenfeld:

@@ -112,16 +112,6 @@ def import_dir(session: Session, directory: Path, overrides: Path | None = None)
         directory, overrides_from(overrides or project_dir("seed") / "executing_levels.toml")
     )
     for number, record in enumerate(progress(found, "services", len(found)), start=1):
-        try:
-            with session.begin_nested():
-                report.counts[upsert(session, "service", record)] += 1
-        except ImportFailed:
-            raise
-        except Exception as error:  # reported with the record, the import then fails whole
-            report.rejected.append(
-                {
-                    "record": f"service {record['ozg_id']} (row {number})",
-                    "reason": getattr(error, "detail", str(error)),
-                }
-            )
+        with report.attempt(session, f"service {record['ozg_id']} (row {number})"):
+            report.counts[upsert(session, "service", record)] += 1
     return report

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from registry.errors import RegistryError
 
@@ -49,6 +53,22 @@ class Report:
             "skipped": dict(self.skipped),
             "rejected": self.rejected,
         }
+
+    @contextmanager
+    def attempt(self, session: Session, record: str) -> Iterator[None]:
+        """Write one record in a savepoint; a refusal is reported with its reason, and
+        the import goes on so that the report lists every rejected record."""
+        try:
+            with session.begin_nested():
+                yield
+        except RegistryError as error:
+            reasons = "; ".join(
+                f"{field}: {' '.join(map(str, messages))}"
+                for field, messages in (error.errors or {}).items()
+            )
+            self.rejected.append({"record": record, "reason": reasons or error.detail})
+        except (KeyError, TypeError) as error:  # a record without a required key
+            self.rejected.append({"record": record, "reason": f"missing {error}"})
 
     def lines(self) -> list[str]:
         out = [

@@ -37,7 +37,8 @@ def gaps(session: Session, org: Organisation, *, years: int = 5, sort: str = "sc
         .order_by(Service.ozg_id)
         .options(lazyload(Service.leika_rows))
     ).all()
-    gap_ids = select(Service.id).where(Service.executing_level.in_(levels), not_offered(org))
+    # The gap ids just found, not the gap query again inside the candidate queries.
+    gap_ids = [service.id for service in missing]
     found = (
         candidates.candidates_for(session, org, gap_ids, years=years, sort=sort) if missing else {}
     )
