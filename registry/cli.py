@@ -16,7 +16,7 @@ from registry import migrate
 from registry.app import create_app
 from registry.db import get_session
 from registry.errors import RegistryError
-from registry.paths import project_dir
+from registry.paths import PROJECT_ROOT, project_dir
 
 
 def _app() -> Flask:
@@ -72,8 +72,32 @@ def db_current() -> None:
 
 @main.command("seed")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path))
-def seed_command(directory: Path | None) -> None:
-    """Load the reference facts and the demo scenario in seed/ (idempotent)."""
+@click.option(
+    "--synthetic",
+    type=click.Choice(["germany", "quick"]),
+    help="instead: a generated benchmark dataset (germany: >= 1,000,000 adoptions)",
+)
+@click.option("--seed", "seed_number", type=int, default=1, show_default=True)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="folder with the GV100AD and OZG catalogue files [default: ../shared/data if present]",
+)
+@click.option("--no-data", is_flag=True, help="generate the tree and catalogue too")
+def seed_command(
+    directory: Path | None,
+    synthetic: str | None,
+    seed_number: int,
+    data: Path | None,
+    no_data: bool,
+) -> None:
+    """Load the reference facts and the demo scenario in seed/ (idempotent).
+
+    With --synthetic, load a deterministic generated dataset into an empty database instead.
+    """
+    if synthetic:
+        _synthetic(synthetic, seed_number, None if no_data else data or _shared_data())
+        return
     from registry.seed import seed
 
     with _unit_of_work() as session:
@@ -82,6 +106,27 @@ def seed_command(directory: Path | None) -> None:
     for name, counts in report.items():
         figures = ", ".join(f"{count} {what}" for what, count in sorted(counts.items()))
         click.echo(f"{name}: {figures or 'nothing'}")
+
+
+def _shared_data() -> Path | None:
+    shared = PROJECT_ROOT.parent / "shared" / "data"
+    return shared if shared.is_dir() else None
+
+
+def _synthetic(profile: str, seed_number: int, data: Path | None) -> None:
+    from registry.synthetic.build import build
+    from registry.synthetic.profiles import PROFILES
+
+    with _unit_of_work() as session:
+        loaded = build(session, PROFILES[profile], seed_number, data)
+        session.commit()
+    for source in loaded.sources:
+        click.echo(source)
+    for table, count in loaded.counts.items():
+        click.echo(f"{table}: {count:,}")
+    click.echo(
+        f"{loaded.rows:,} rows in {loaded.seconds:.1f} s ({loaded.rows_per_second:,.0f} rows/s)"
+    )
 
 
 @contextmanager
