@@ -15,11 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
-from registry.logic import costs, duties
-from registry.models import Adoption, Organisation, Service, Solution, solution_service
+from registry.logic import costs
+from registry.models import Adoption, OfferingCount, Organisation, Solution, solution_service
 from registry.models.vocab import MATURITY_MODELS
 
 WEIGHTS = {"status": 0.30, "maturity": 0.20, "adoption": 0.20, "nearby": 0.15, "cost": 0.15}
@@ -100,27 +100,20 @@ def _count_adopters(
     solution_ids: list[int],
     service_ids: Select[Any] | list[int],
 ) -> None:
-    """Due organisations offering each service through each candidate: one statement."""
-    off = duties.offering(solution_ids=solution_ids, service_ids=service_ids)
-    duty = duties.duty_table()
-    in_land = case((Organisation.land_code == org.land_code, off.c.organisation_id))
+    """Due organisations offering each service through each candidate: one statement.
+
+    Read from the materialised counts (registry.models.stats), kept exact on every write.
+    """
+    OC = OfferingCount
+    in_land = (
+        case((OC.land_code == org.land_code, OC.organisations), else_=0)
+        if org.land_code
+        else literal(0)
+    )
     counts = session.execute(
-        select(
-            off.c.solution_id,
-            off.c.service_id,
-            func.count(distinct(off.c.organisation_id)),
-            func.count(distinct(in_land)),
-        )
-        .join(Organisation, Organisation.id == off.c.organisation_id)
-        .join(Service, Service.id == off.c.service_id)
-        .join(
-            duty,
-            and_(
-                duty.c.organisation_id == off.c.organisation_id,
-                duty.c.level == Service.executing_level,
-            ),
-        )
-        .group_by(off.c.solution_id, off.c.service_id)
+        select(OC.solution_id, OC.service_id, func.sum(OC.organisations), func.sum(in_land))
+        .where(OC.solution_id.in_(solution_ids), OC.service_id.in_(service_ids))
+        .group_by(OC.solution_id, OC.service_id)
     )
     figures = {(sol, svc): (total, land) for sol, svc, total, land in counts}
     for c in found:

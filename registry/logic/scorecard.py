@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, cast, distinct, func, select
+from sqlalchemy import Integer, Select, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from registry.logic import duties
 from registry.logic.paging import Page
-from registry.models import Organisation, OrganisationClosure, Service
+from registry.models import Organisation, OrganisationClosure, OrganisationOffered, Service
 
 
 @dataclass
@@ -55,25 +55,10 @@ def ranked(
                 OrganisationClosure.ancestor_id == region_id,
             ),
         )
-    off = duties.offering(organisation_id=scope)
-    duty_of_offer = duties.duty_table()
-    offered = (
-        select(
-            off.c.organisation_id,
-            func.count(distinct(off.c.service_id)).label("offered"),
-        )
-        .join(Service, Service.id == off.c.service_id)
-        .join(
-            duty_of_offer,
-            and_(
-                duty_of_offer.c.organisation_id == off.c.organisation_id,
-                duty_of_offer.c.level == Service.executing_level,
-            ),
-        )
-        .group_by(off.c.organisation_id)
-        .subquery("offered")
-    )
-    offered_count = func.coalesce(offered.c.offered, 0)
+    # Materialised per organisation (registry.models.stats): counting the offering of
+    # every organisation in a Land or nationwide on each request costs seconds at scale.
+    offered = OrganisationOffered
+    offered_count = func.coalesce(offered.offered, 0)
     return (
         select(
             Organisation,
@@ -83,7 +68,7 @@ def ranked(
             func.count().over().label("peers"),
         )
         .join(due, due.c.organisation_id == Organisation.id)
-        .outerjoin(offered, offered.c.organisation_id == Organisation.id)
+        .outerjoin(offered, offered.organisation_id == Organisation.id)
         .where(Organisation.id.in_(scope))
     )
 

@@ -8,6 +8,7 @@ from registry.models.koenigstein import KoenigsteinShare
 from registry.models.organisation import Organisation, OrganisationDuty
 from registry.models.service import Service, ServiceLeikaKey
 from registry.models.solution import PriceTier, Solution, solution_service
+from registry.models.stats import OfferingCount, OrganisationOffered
 from registry.models.token import ApiToken
 
 __all__ = [
@@ -16,9 +17,11 @@ __all__ = [
     "AuditCounter",
     "AuditEvent",
     "KoenigsteinShare",
+    "OfferingCount",
     "Organisation",
     "OrganisationClosure",
     "OrganisationDuty",
+    "OrganisationOffered",
     "PriceTier",
     "Service",
     "ServiceLeikaKey",

@@ -19,8 +19,15 @@ from registry.logic.duties import KIND_LEVELS
 CAP = 0.97
 EXPONENT = 0.9
 HOME_BONUS = 1.6
+WIDE = "subordinates"
 STATUS_BY_SOLUTION = {
-    "live": {"live": 0.8, "onboarding": 0.07, "contracted": 0.06, "interested": 0.04, "ended": 0.03},
+    "live": {
+        "live": 0.8,
+        "onboarding": 0.07,
+        "contracted": 0.06,
+        "interested": 0.04,
+        "ended": 0.03,
+    },
     "pilot": {"live": 0.3, "onboarding": 0.3, "contracted": 0.2, "interested": 0.2},
     "development": {"contracted": 0.3, "interested": 0.7},
     "retired": {"ended": 0.8, "live": 0.2},
@@ -115,7 +122,16 @@ def _rollouts(
             taken.add((org["id"], solution["id"]))
             start = rng.randrange(1_800)
             contracted, live = DAYS[start], DAYS[start + rng.randint(30, 300)]
-            yield (next_id, org["id"], solution["id"], "live", contracted, live, None, "subordinates")
+            yield (
+                next_id,
+                org["id"],
+                solution["id"],
+                "live",
+                contracted,
+                live,
+                None,
+                "subordinates",
+            )
             next_id += 1
 
 

@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict
+from registry.logic import aggregates
 from registry.models import Organisation, Service, Solution
 from registry.models.koenigstein import SHARE_SCALE
 from registry.models.search import SEARCHED_FIELDS
+from registry.models.stats import Stale
 from registry.paths import project_dir
 from registry.synthetic import adoptions, bulk, catalogue, organisations
 from registry.synthetic.profiles import Profile
@@ -132,6 +134,9 @@ def build(session: Session, profile: Profile, seed: int, data: Path | None) -> L
         None,
     )
     bulk.finish(session)
+    # COPY bypasses the ORM's change tracking: count the materialised figures once, wholesale.
+    aggregates.recount(session, Stale(everything=True))
+    bulk.finish(session)
     loaded.seconds = time.perf_counter() - started
     return loaded
 
@@ -155,9 +160,7 @@ def _searched(kind: type, record: dict[str, Any]) -> tuple[str, str]:
 def _organisations(tree: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], list[tuple]]:
     columns = ("id", "ars", "slug", "name", "kind", "land_code", "parent_id", "population")
     columns += ("population_date", "source", "search_name", "search_text", *VERSIONED)
-    rows = [
-        (*(o.get(c) for c in columns[:10]), *_searched(Organisation, o), *STAMP) for o in tree
-    ]
+    rows = [(*(o.get(c) for c in columns[:10]), *_searched(Organisation, o), *STAMP) for o in tree]
     return "organisation", columns, rows
 
 
@@ -176,9 +179,7 @@ def _solutions(solutions: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], l
     columns += ("price_source",)
     plain = len(columns)
     columns += ("search_name", "search_text", *VERSIONED)
-    rows = [
-        (*(s[c] for c in columns[:plain]), *_searched(Solution, s), *STAMP) for s in solutions
-    ]
+    rows = [(*(s[c] for c in columns[:plain]), *_searched(Solution, s), *STAMP) for s in solutions]
     return "solution", columns, rows
 
 

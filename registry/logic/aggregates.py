@@ -1,0 +1,110 @@
+"""Recount the materialised offering figures (registry.models.stats) for what went stale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, distinct, func, insert, or_, select, union
+from sqlalchemy.orm import Session
+
+from registry.logic import duties
+from registry.models import Adoption, Organisation, OrganisationClosure, Service, Solution
+from registry.models.stats import NO_LAND, OfferingCount, OrganisationOffered, Stale
+
+# Beyond this many organisations one pass over all is cheaper than a long IN list.
+WHOLESALE = 3_000
+
+
+def recount(session: Session, mark: Stale) -> None:
+    if mark.everything:
+        session.execute(delete(OfferingCount))
+        session.execute(delete(OrganisationOffered))
+        _insert_counts(session, None)
+        _insert_offered(session, None)
+        return
+    if mark.solutions:
+        ids = sorted(mark.solutions)
+        session.execute(delete(OfferingCount).where(OfferingCount.solution_id.in_(ids)))
+        _insert_counts(session, ids)
+    scope = _organisations(mark)
+    if scope is not None:
+        # Materialised once: the DELETE and the INSERT must see the same set.
+        ids = sorted(set(session.scalars(scope)))
+        if len(ids) > WHOLESALE:
+            session.execute(delete(OrganisationOffered))
+            _insert_offered(session, None)
+        elif ids:
+            session.execute(
+                delete(OrganisationOffered).where(OrganisationOffered.organisation_id.in_(ids))
+            )
+            _insert_offered(session, ids)
+
+
+def _organisations(mark: Stale) -> Select[Any] | None:
+    """Ids of the organisations whose offered count may have changed."""
+    C = OrganisationClosure
+    parts: list[Select[Any]] = []
+    if mark.organisations:
+        parts.append(select(Organisation.id).where(Organisation.id.in_(sorted(mark.organisations))))
+    if mark.subtrees:
+        parts.append(select(C.descendant_id).where(C.ancestor_id.in_(sorted(mark.subtrees))))
+    if mark.reached_by:
+        reached = sorted(mark.reached_by)
+        parts.append(
+            select(C.descendant_id)
+            .join(
+                Adoption,
+                and_(
+                    Adoption.organisation_id == C.ancestor_id,
+                    or_(C.depth == 0, Adoption.scope == "subordinates"),
+                ),
+            )
+            .where(Adoption.solution_id.in_(reached))
+        )
+        parts.append(select(Solution.builder_id).where(Solution.id.in_(reached)))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else select(union(*parts).subquery().c[0])
+
+
+def _due_offering(**narrow: Any):  # type: ignore[no-untyped-def]
+    """The effective offering, only where the organisation is due for the service."""
+    off = duties.offering(**narrow)
+    duty = duties.duty_table()
+    return off, (
+        select()
+        .select_from(off)
+        .join(Service, Service.id == off.c.service_id)
+        .join(
+            duty,
+            and_(
+                duty.c.organisation_id == off.c.organisation_id,
+                duty.c.level == Service.executing_level,
+            ),
+        )
+    )
+
+
+def _insert_counts(session: Session, solution_ids: list[int] | None) -> None:
+    off, base = _due_offering(solution_ids=solution_ids)
+    land = func.coalesce(Organisation.land_code, NO_LAND)
+    rows = (
+        base.add_columns(
+            off.c.solution_id, off.c.service_id, land, func.count(distinct(off.c.organisation_id))
+        )
+        .join(Organisation, Organisation.id == off.c.organisation_id)
+        .group_by(off.c.solution_id, off.c.service_id, land)
+    )
+    session.execute(
+        insert(OfferingCount).from_select(
+            ["solution_id", "service_id", "land_code", "organisations"], rows
+        )
+    )
+
+
+def _insert_offered(session: Session, organisation_ids: list[int] | None) -> None:
+    off, base = _due_offering(organisation_id=organisation_ids)
+    rows = base.add_columns(off.c.organisation_id, func.count(distinct(off.c.service_id))).group_by(
+        off.c.organisation_id
+    )
+    session.execute(insert(OrganisationOffered).from_select(["organisation_id", "offered"], rows))

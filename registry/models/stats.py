@@ -1,0 +1,145 @@
+"""Materialised offering figures, so that country-wide questions need not recount 1M rows.
+
+`offering_count`: per live solution, service and Land, how many organisations due for the
+service offer it through that solution (a reuse candidate's `adopters`, `adopters_in_land`).
+`organisation_offered`: per organisation, how many services it is due for and offers
+online (scorecards and rankings). Both follow DESIGN §2's effective offering exactly.
+
+They are kept exact inside every write's own transaction: after each flush the listeners
+below note what a change can affect, and before the commit registry.logic.aggregates
+recounts just that (one solution's rows, one subtree's organisations) or, for changes to
+the organisation tree or to a service's level, everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from registry.db import Base
+from registry.models.adoption import Adoption
+from registry.models.organisation import Organisation, OrganisationDuty
+from registry.models.service import Service
+from registry.models.solution import Solution
+
+NO_LAND = ""  # the Bund has no Land; a key column cannot be NULL
+
+
+class OfferingCount(Base):
+    __tablename__ = "offering_count"
+
+    solution_id: Mapped[int] = mapped_column(
+        ForeignKey("solution.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    land_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    organisations: Mapped[int] = mapped_column(Integer)
+
+
+class OrganisationOffered(Base):
+    __tablename__ = "organisation_offered"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    offered: Mapped[int] = mapped_column(Integer)
+
+
+@dataclass
+class Stale:
+    """What the figures must be recounted for before this transaction commits."""
+
+    everything: bool = False
+    solutions: set[int] = field(default_factory=set)  # offering_count rows of these
+    organisations: set[int] = field(default_factory=set)  # organisation_offered rows
+    subtrees: set[int] = field(default_factory=set)  # ... of these and all below them
+    reached_by: set[int] = field(default_factory=set)  # ... of all offering these solutions
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.everything
+            or self.solutions
+            or self.organisations
+            or self.subtrees
+            or self.reached_by
+        )
+
+
+def stale(session: Session) -> Stale:
+    return session.info.setdefault("stale_figures", Stale())
+
+
+ADOPTION_FIELDS = ("organisation_id", "solution_id", "status", "scope")
+SOLUTION_FIELDS = ("status", "builder_id", "services")
+ORGANISATION_FIELDS = ("parent_id", "kind", "land_code")
+
+
+def _values(obj: Any, name: str) -> set[Any]:
+    """The attribute's value before and after this flush."""
+    history = inspect(obj).attrs[name].history
+    return {*history.added, *history.unchanged, *history.deleted} - {None}
+
+
+def _changed(obj: Any, names: tuple[str, ...]) -> bool:
+    return any(inspect(obj).attrs[name].history.has_changes() for name in names)
+
+
+def _note_adoption(mark: Stale, adoption: Adoption, state: str) -> None:
+    if state == "dirty" and not _changed(adoption, ADOPTION_FIELDS):
+        return
+    mark.solutions |= _values(adoption, "solution_id")
+    wide = "subordinates" in _values(adoption, "scope")
+    (mark.subtrees if wide else mark.organisations).update(_values(adoption, "organisation_id"))
+
+
+def _note_solution(mark: Stale, solution: Solution, state: str) -> None:
+    if state == "dirty" and not _changed(solution, SOLUTION_FIELDS):
+        return
+    mark.solutions.add(solution.id)
+    mark.organisations |= _values(solution, "builder_id")
+    if state == "dirty":
+        mark.reached_by.add(solution.id)
+
+
+@event.listens_for(Session, "after_flush")
+def _note(session: Session, _context: Any) -> None:
+    mark = stale(session)
+    for state, objects in (
+        ("new", session.new),
+        ("dirty", session.dirty),
+        ("deleted", session.deleted),
+    ):
+        for obj in objects:
+            if isinstance(obj, Adoption):
+                _note_adoption(mark, obj, state)
+            elif isinstance(obj, Solution):
+                _note_solution(mark, obj, state)
+            elif (
+                isinstance(obj, OrganisationDuty)
+                or (
+                    isinstance(obj, Organisation)
+                    and (state != "dirty" or _changed(obj, ORGANISATION_FIELDS))
+                )
+                or (isinstance(obj, Service) and _changed(obj, ("executing_level",)))
+            ):
+                mark.everything = True
+
+
+@event.listens_for(Session, "before_commit")
+def _recount(session: Session) -> None:
+    from registry.logic import aggregates  # the queries live with the other analysis logic
+
+    session.flush()
+    mark = session.info.pop("stale_figures", None)
+    if mark:
+        aggregates.recount(session, mark)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous: Any) -> None:
+    session.info.pop("stale_figures", None)

@@ -1,0 +1,51 @@
+"""The floor's database half: an endpoint's own SQL, captured once and replayed via psycopg."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+import psycopg
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def capture(app: Any, path: str) -> list[tuple[str, Any]]:
+    """The statements (with parameters) the registry runs to answer GET path."""
+    seen: list[tuple[str, Any]] = []
+
+    def note(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        seen.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        answer = app.test_client().get(path)
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    if answer.status_code != 200:
+        raise RuntimeError(f"GET {path}: {answer.status_code} {answer.get_data(as_text=True)}")
+    # pool_pre_ping's probe is the pool's, not the endpoint's.
+    return [(s, p) for s, p in seen if s.strip().upper() != "SELECT 1"]
+
+
+def replay(url: str, statements: list[tuple[str, Any]], rounds: int) -> dict[str, float]:
+    """Run the statements in one transaction per round, fetching every row; latency per round."""
+    timings = []
+    with psycopg.connect(url) as connection:
+        for n in range(rounds + 3):
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                for statement, parameters in statements:
+                    cursor.execute(statement, parameters or None)
+                    if cursor.description is not None:
+                        cursor.fetchall()
+            connection.rollback()
+            if n >= 3:  # the first rounds warm the plan cache, as the registry's warm-up does
+                timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "statements": len(statements),
+        "median_ms": statistics.median(timings),
+        "p95_ms": timings[min(len(timings) - 1, int(len(timings) * 0.95))],
+    }

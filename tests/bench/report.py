@@ -1,0 +1,104 @@
+"""report.json (everything measured) and report.md (the tables a reader wants)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+FAST = ("gaps", "candidates", "cost")
+BROAD = ("coverage", "rankings")
+
+
+def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets, each with the figure it is judged on."""
+    out = []
+
+    def check(name: str, figure: float, limit: float, unit: str, higher: bool = False) -> None:
+        met = figure >= limit if higher else figure <= limit
+        out.append(
+            {"target": name, "figure": round(figure, 2), "limit": limit, "unit": unit, "met": met}
+        )
+
+    for name, row in result["endpoints"].items():
+        check(f"{name}: median c=1 / floor", row["floor_ratio"], 1.5, "x")
+        if name in FAST:
+            check(f"{name}: median at c=8", row["c8"]["median_ms"], 20, "ms")
+            check(f"{name}: p99 at c=8", row["c8"]["p99_ms"], 60, "ms")
+        if name in BROAD:
+            check(f"{name}: median at c=1", row["c1"]["median_ms"], 150, "ms")
+    for name, row in result["peer"].items():
+        check(f"{name}: registry / Datasette median c=1", row["latency_ratio"], 1.0, "x")
+        check(
+            f"{name}: registry / Datasette throughput c=8",
+            row["throughput_ratio"],
+            1.0,
+            "x",
+            higher=True,
+        )
+    for pid, peak in result["memory_mb"].items():
+        check(f"worker {pid}: peak memory", peak, 200, "MB")
+    return out
+
+
+def write(out: Path, result: dict[str, Any]) -> None:
+    result["targets"] = targets(result)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(result, indent=2) + "\n")
+    (out / "report.md").write_text(markdown(result))
+
+
+def markdown(result: dict[str, Any]) -> str:
+    data = result["dataset"]
+    lines = [
+        f"# Benchmark ({result['mode']})",
+        "",
+        f"{result['machine']}; PostgreSQL {result['postgresql']}; gunicorn "
+        f"{result['gunicorn']}; loopback, load generator in its own process.",
+        "",
+        f"Data: {data['counts_line']}.",
+        "",
+        "Latency in ms (median / p95 / p99), throughput in requests/s; floor = bare Flask "
+        "route under the same gunicorn + the endpoint's own SQL via psycopg; "
+        "ratio = median at c=1 / floor.",
+        "",
+        "| endpoint | c=1 median / p95 / p99 | c=1 rps | c=8 median / p95 / p99 | c=8 rps "
+        "| SQL (statements, median) | floor ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    bare = result["bare"]
+    for name, row in result["endpoints"].items():
+        c1, c8, sql = row["c1"], row["c8"], row["sql"]
+        lines.append(
+            f"| {name} | {_ms(c1)} | {c1['rps']:.0f} | {_ms(c8)} | {c8['rps']:.0f} "
+            f"| {sql['statements']}, {sql['median_ms']:.1f} | {row['floor_ratio']:.2f} |"
+        )
+    lines.append(
+        f"| *bare route* | {_ms(bare['c1'])} | {bare['c1']['rps']:.0f} | {_ms(bare['c8'])} "
+        f"| {bare['c8']['rps']:.0f} | – | – |"
+    )
+    lines += [
+        "",
+        "Peer: Datasette on an SQLite copy of the same data, canned queries for the same "
+        "questions (answers checked equal before timing).",
+        "",
+        "| question | registry c=1 median | Datasette c=1 median | latency ratio "
+        "| registry c=8 rps | Datasette c=8 rps | throughput ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, row in result["peer"].items():
+        lines.append(
+            f"| {name} | {row['registry_c1_ms']:.1f} | {row['datasette_c1_ms']:.1f} "
+            f"| {row['latency_ratio']:.2f} | {row['registry_c8_rps']:.0f} "
+            f"| {row['datasette_c8_rps']:.0f} | {row['throughput_ratio']:.2f} |"
+        )
+    memory = ", ".join(f"{peak:.0f} MB" for peak in result["memory_mb"].values())
+    lines += ["", f"Peak memory per registry worker: {memory}.", "", "## Targets", ""]
+    for t in result["targets"]:
+        mark = "met" if t["met"] else "**missed**"
+        lines.append(f"- {t['target']}: {t['figure']} {t['unit']} (limit {t['limit']}) – {mark}")
+    return "\n".join(lines) + "\n"
+
+
+def _ms(stats: dict[str, Any]) -> str:
+    return f"{stats['median_ms']:.1f} / {stats['p95_ms']:.1f} / {stats['p99_ms']:.1f}"
