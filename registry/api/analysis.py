@@ -90,7 +90,7 @@ class Cost(MethodView):
         years × annual. 422 (field `for`) when a population or key share is missing.
         """
         session = get_session()
-        solution = lookup.solution(session, slug)
+        solution = lookup.solution(session, slug, services=False)
         org = lookup.organisation(session, args["for_"])
         return analysis.cost_view(session, solution, org, args["years"])
 

@@ -62,7 +62,12 @@ def candidates_for(
             Solution.status != "retired",
             Solution.builder_id != org.id,
         )
-        .options(lazyload(Solution.services), selectinload(Solution.tiers))
+        .options(
+            lazyload(Solution.services),
+            lazyload(Solution.builder, Organisation.duty_rows),
+            lazyload(Solution.operator, Organisation.duty_rows),
+            selectinload(Solution.tiers),
+        )
     ).all()
     found = [Candidate(service_id, solution) for service_id, solution in rows]
     if not found:

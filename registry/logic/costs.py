@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from registry.errors import Invalid
 from registry.models import KoenigsteinShare, Organisation, Solution
@@ -164,9 +164,9 @@ def context(session: Session, org: Organisation, years_needed: set[int]) -> Cont
             org
             if org.kind == "land"
             else session.scalar(
-                select(Organisation).where(
-                    Organisation.kind == "land", Organisation.land_code == org.land_code
-                )
+                select(Organisation)
+                .where(Organisation.kind == "land", Organisation.land_code == org.land_code)
+                .options(lazyload(Organisation.duty_rows))
             )
         )
     shares: dict[int, int] = {}

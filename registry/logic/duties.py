@@ -40,8 +40,12 @@ def levels_of(org: Organisation) -> tuple[str, ...]:
     return tuple(org.duties) if org.duties else KIND_LEVELS.get(org.kind, ())
 
 
-def duty_table() -> Subquery:
-    """(organisation_id, level) for every organisation: its override, else its kind's levels."""
+def duty_table(organisations: Select[Any] | None = None) -> Subquery:
+    """(organisation_id, level) for every organisation: its override, else its kind's levels.
+
+    `organisations` (a select of ids) narrows both branches; planners do not push such a
+    filter into a UNION by themselves, and the whole table is 12,000 rows.
+    """
     kind_levels = union_all(
         *(
             select(literal(kind).label("kind"), literal(level).label("level"))
@@ -50,12 +54,16 @@ def duty_table() -> Subquery:
         )
     ).subquery("kind_levels")
     has_override = exists().where(OrganisationDuty.organisation_id == Organisation.id)
-    return union_all(
-        select(OrganisationDuty.organisation_id, OrganisationDuty.level),
+    overrides = select(OrganisationDuty.organisation_id, OrganisationDuty.level)
+    defaults = (
         select(Organisation.id.label("organisation_id"), kind_levels.c.level)
         .join(kind_levels, kind_levels.c.kind == Organisation.kind)
-        .where(~has_override),
-    ).subquery("duty")
+        .where(~has_override)
+    )
+    if organisations is not None:
+        overrides = overrides.where(OrganisationDuty.organisation_id.in_(organisations))
+        defaults = defaults.where(Organisation.id.in_(organisations))
+    return union_all(overrides, defaults).subquery("duty")
 
 
 def offering(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from registry.errors import Conflict, Invalid, NotFound
 from registry.models import Adoption, Organisation, Service, Solution
@@ -20,8 +20,15 @@ def organisation_key_clause(key: str):
     return Organisation.slug == key
 
 
+# The parent comes in the same statement (responses show its key); its own duties only
+# if something asks for them. Saves two round trips on every organisation request.
+WITH_PARENT = joinedload(Organisation.parent).lazyload(Organisation.duty_rows)
+
+
 def organisation(session: Session, key: str, *, field: str | None = None) -> Organisation:
-    found = session.scalar(select(Organisation).where(organisation_key_clause(key)))
+    found = session.scalar(
+        select(Organisation).where(organisation_key_clause(key)).options(WITH_PARENT)
+    )
     if found is None:
         if field:  # a reference inside a request body: the body is at fault
             raise Invalid({field: [f"No organisation with key '{key}'."]})
@@ -38,8 +45,18 @@ def service(session: Session, ozg_id: str, *, field: str | None = None) -> Servi
     return found
 
 
-def solution(session: Session, slug: str, *, field: str | None = None) -> Solution:
-    found = session.scalar(select(Solution).where(Solution.slug == slug))
+def solution(
+    session: Session, slug: str, *, field: str | None = None, services: bool = True
+) -> Solution:
+    """services=False: the implemented services are not needed (cost estimates)."""
+    stmt = select(Solution).where(Solution.slug == slug)
+    stmt = stmt.options(
+        lazyload(Solution.builder, Organisation.duty_rows),
+        lazyload(Solution.operator, Organisation.duty_rows),
+    )
+    if not services:
+        stmt = stmt.options(lazyload(Solution.services))
+    found = session.scalar(stmt)
     if found is None:
         if field:
             raise Invalid({field: [f"No solution with slug '{slug}'."]})

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Integer, Select, and_, cast, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from registry.logic import duties
 from registry.logic.paging import Page
@@ -30,17 +30,10 @@ def ranked(
     *, kind: str | None = None, land_code: str | None = None, region_id: int | None = None
 ) -> Select[Any]:
     """(organisation, due, offered, rank, peers) for every due organisation in the filter."""
-    duty = duties.duty_table()
     per_level = (
         select(Service.executing_level.label("level"), func.count(Service.id).label("n"))
         .group_by(Service.executing_level)
         .subquery("per_level")
-    )
-    due = (
-        select(duty.c.organisation_id, func.sum(per_level.c.n).label("due"))
-        .join(per_level, per_level.c.level == duty.c.level)
-        .group_by(duty.c.organisation_id)
-        .subquery("due")
     )
     scope = select(Organisation.id)
     if kind:
@@ -55,6 +48,13 @@ def ranked(
                 OrganisationClosure.ancestor_id == region_id,
             ),
         )
+    duty = duties.duty_table(scope)
+    due = (
+        select(duty.c.organisation_id, func.sum(per_level.c.n).label("due"))
+        .join(per_level, per_level.c.level == duty.c.level)
+        .group_by(duty.c.organisation_id)
+        .subquery("due")
+    )
     # Materialised per organisation (registry.models.stats): counting the offering of
     # every organisation in a Land or nationwide on each request costs seconds at scale.
     offered = OrganisationOffered
@@ -81,16 +81,23 @@ def rankings(
     kind: str | None = None,
     region: Organisation | None = None,
 ) -> Page:
-    """One page of the ranking: two statements (the count and the page)."""
+    """One page of the ranking: one statement; a page past the end also counts.
+
+    Every row carries `peers`, the number of ranked organisations, which is the total.
+    """
     stmt = ranked(kind=kind, region_id=region.id if region else None).subquery("ranked")
-    total = session.scalar(select(func.count()).select_from(stmt)) or 0
     rows = session.execute(
         _standings(stmt)
         .order_by(stmt.c.rank, stmt.c.name, stmt.c.id)
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()
-    return Page([Standing(*row) for row in rows], page, page_size, total)
+    standings = [Standing(*row) for row in rows]
+    if standings:
+        total = standings[0].peers
+    else:
+        total = session.scalar(select(func.count()).select_from(stmt)) or 0
+    return Page(standings, page, page_size, total)
 
 
 def standing(session: Session, org: Organisation, *, land_code: str | None) -> Standing | None:
@@ -108,4 +115,4 @@ def _standings(stmt: Any) -> Any:
         cast(stmt.c.offered, Integer),
         cast(stmt.c.rank, Integer),
         cast(stmt.c.peers, Integer),
-    )
+    ).options(lazyload(entity.duty_rows))  # standings do not show duties
