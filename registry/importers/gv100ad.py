@@ -208,7 +208,7 @@ def import_file(session: Session, path: Path) -> Report:
         if bund.id is not None:
             changed.append((bund, audit.snapshot(bund)))
         bund.population, bund.population_date = population, records[0]["population_date"]
-    by_key: dict[str, Organisation] = {"bund": bund, **existing}
+    by_key: dict[str | None, Organisation] = {"bund": bund, **existing}
     for record in progress(records, "organisations", len(records)):
         org = by_key.get(record["ars"])
         parent = by_key[record["parent"]]

@@ -158,21 +158,23 @@ def _searched(kind: type, record: dict[str, Any]) -> tuple[str, str]:
 
 
 def _organisations(tree: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], list[tuple]]:
-    columns = ("id", "ars", "slug", "name", "kind", "land_code", "parent_id", "population")
-    columns += ("population_date", "source", "search_name", "search_text", *VERSIONED)
+    columns: tuple[str, ...] = ("id", "ars", "slug", "name", "kind", "land_code", "parent_id")
+    columns += ("population", "population_date", "source", "search_name", "search_text", *VERSIONED)
     rows = [(*(o.get(c) for c in columns[:10]), *_searched(Organisation, o), *STAMP) for o in tree]
     return "organisation", columns, rows
 
 
 def _services(services: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], list[tuple]]:
-    columns = ("id", "ozg_id", "name", "themenfeld", "lebenslage", "executing_level")
+    columns: tuple[str, ...] = ("id", "ozg_id", "name", "themenfeld", "lebenslage")
+    columns += ("executing_level",)
     columns += ("executing_level_source", "source", "search_name", "search_text", *VERSIONED)
     rows = [(*(s[c] for c in columns[:8]), *_searched(Service, s), *STAMP) for s in services]
     return "service", columns, rows
 
 
 def _solutions(solutions: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], list[tuple]]:
-    columns = ("id", "slug", "name", "description", "builder_id", "operator_id", "efa", "status")
+    columns: tuple[str, ...] = ("id", "slug", "name", "description", "builder_id")
+    columns += ("operator_id", "efa", "status")
     columns += ("maturity", "maturity_model", "channel", "requires_land_contract", "url")
     columns += ("source", "price_model", "onboarding_fee_cents", "annual_fee_cents")
     columns += ("per_capita_fee_cents", "total_annual_cost_cents", "koenigstein_year")
@@ -186,7 +188,7 @@ def _solutions(solutions: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], l
 def _closure(tree: list[dict[str, Any]]) -> list[tuple[int, int, int]]:
     """(ancestor, descendant, depth) for every pair, self-links included; parents come first."""
     chain: dict[int, list[int]] = {}
-    rows = []
+    rows: list[tuple[int, int, int]] = []
     for org in tree:
         above = chain[org["parent_id"]] if org["parent_id"] else []
         chain[org["id"]] = [org["id"], *above]

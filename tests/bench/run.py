@@ -111,10 +111,8 @@ def main() -> int:
                 result["bare"]["c1"]["median_ms"] + row["sql"]["median_ms"]
             )
             result["endpoints"][endpoint] = row
-        registry_peer = {
-            q: {c: load(reg_port, p, c, mode) for c in ("c1", "c8")}
-            for q, (p, _) in questions.items()
-        }
+        # The peer questions are the gaps and coverage endpoints' own paths: reuse them.
+        registry_peer = {q: result["endpoints"][q] for q in questions}
         result["memory_mb"] = servers.peak_memory_mb(servers.children(registry_server.pid))
     metadata = args.cache / "datasette-metadata.json"
     peer.write_metadata(metadata, PEER_DB)

@@ -1,0 +1,58 @@
+"""The benchmark keeps working: `tests/bench/run.py --quick` end to end (times not judged)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from registry.db import make_engine
+from tests.conftest import BACKENDS, POSTGRES_URL
+
+RUN = Path(__file__).resolve().parent / "bench" / "run.py"
+ENDPOINTS = {
+    "gaps",
+    "candidates",
+    "cost",
+    "coverage",
+    "scorecard",
+    "rankings",
+    "organisation",
+    "list",
+}
+
+
+@pytest.mark.slow
+def test_quick_benchmark_writes_its_report(tmp_path):
+    if "postgresql" not in BACKENDS:
+        pytest.skip("the benchmark runs on PostgreSQL; REGISTRY_TEST_DATABASES excludes it")
+    url = make_url(POSTGRES_URL)
+    name = f"registry_bench_test_{os.getpid()}"
+    base = url.set(drivername="postgresql", database=None).render_as_string(hide_password=False)
+    command = [sys.executable, str(RUN), "--quick", "--fresh", "--out", str(tmp_path)]
+    command += ["--cache", str(tmp_path / "cache"), "--postgres", base.rstrip("/")]
+    command += ["--database", name]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    finally:
+        admin_url = url.set(database="postgres").render_as_string(hide_password=False)
+        admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert set(report["endpoints"]) == ENDPOINTS
+    for name, row in report["endpoints"].items():
+        for concurrency in ("c1", "c8"):
+            assert row[concurrency]["requests"] > 0, name
+            assert row[concurrency]["errors"] == 0, (name, row[concurrency])
+        assert row["sql"]["statements"] > 0 and row["floor_ratio"] > 0, name
+    assert set(report["peer"]) == {"gaps", "coverage"}
+    assert all(p["latency_ratio"] > 0 for p in report["peer"].values())
+    assert len(report["memory_mb"]) == 2 and all(m > 10 for m in report["memory_mb"].values())
+    assert report["targets"] and "| gaps |" in (tmp_path / "report.md").read_text()
