@@ -32,7 +32,8 @@ def test_quick_benchmark_writes_its_report(tmp_path):
         pytest.skip("the benchmark runs on PostgreSQL; REGISTRY_TEST_DATABASES excludes it")
     url = make_url(POSTGRES_URL)
     name = f"registry_bench_test_{os.getpid()}"
-    base = url.set(drivername="postgresql", database=None).render_as_string(hide_password=False)
+    # URL.set() ignores None, so the database is dropped from the rendered string instead.
+    base = url.set(drivername="postgresql", database="").render_as_string(hide_password=False)
     command = [sys.executable, str(RUN), "--quick", "--fresh", "--out", str(tmp_path)]
     command += ["--cache", str(tmp_path / "cache"), "--postgres", base.rstrip("/")]
     command += ["--database", name]

@@ -104,7 +104,7 @@ def generated_tree(rng: random.Random, lands: frozenset[str] | None) -> list[dic
             land["population"] = rng.randint(1_500_000, 3_800_000)
             continue
         for c in range(cities):
-            ars = f"{code}0{60 + c:02d}0000000"
+            ars = f"{code}9{c + 1:02d}0000000"  # region digit 9: never a Kreis' key
             land["population"] += org(
                 ars, f"Stadt {ars[:5]}", "kreisfreie_stadt", land["ars"], _size(rng, 150_000)
             )["population"]
@@ -126,7 +126,8 @@ def generated_tree(rng: random.Random, lands: frozenset[str] | None) -> list[dic
                     )
                 elif g % 24 == 8:
                     verband = None
-                ars = f"{kreis['ars'][:5]}{(verband['ars'][5:9] if verband else '0000')}{g:03d}"
+                # Numbered from 001: 000 is the key of the Amt itself.
+                ars = f"{kreis['ars'][:5]}{(verband['ars'][5:9] if verband else '0000')}{g + 1:03d}"
                 gemeinde = org(
                     ars,
                     f"Gemeinde {ars}",
