@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import Invalid, Referenced
 from registry.logic import audit, hierarchy, lookup
@@ -60,6 +60,9 @@ def list_organisations(
     if name:
         stmt = stmt.where(Organisation.name.ilike(f"%{lookup.escape_like(name)}%", escape="\\"))
     stmt = stmt.order_by(Organisation.ars.is_(None), Organisation.ars, Organisation.slug)
+    # Each item shows its parent's key and name: one statement for all parents, not one
+    # per parent (a join would make the sort before OFFSET carry every joined row).
+    stmt = stmt.options(selectinload(Organisation.parent).lazyload(Organisation.duty_rows))
     return paginate(session, stmt, page=page, page_size=page_size)
 
 
