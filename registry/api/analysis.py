@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from registry.api import analysis_examples as ex
+from registry.api import render
 from registry.api.analysis_schemas import (
     CandidatesArgs,
     CandidatesSchema,
@@ -48,7 +49,8 @@ class Gaps(MethodView):
         Each gap carries its `top` reuse candidates, ranked as in `/candidates`.
         """
         session = get_session()
-        return analysis.gaps_view(session, lookup.organisation(session, org), **args)
+        view = analysis.gaps_view(session, lookup.organisation(session, org), **args)
+        return render.json_response(render.gaps(view))
 
 
 @blp.route("/organisations/<org>/candidates")
@@ -69,7 +71,8 @@ class Candidates(MethodView):
         `adopters_in_land`, `maturity`.
         """
         session = get_session()
-        return analysis.candidates_view(session, lookup.organisation(session, org), **args)
+        view = analysis.candidates_view(session, lookup.organisation(session, org), **args)
+        return render.json_response(render.candidates(view))
 
 
 @blp.route("/solutions/<slug>/cost")
@@ -92,7 +95,8 @@ class Cost(MethodView):
         session = get_session()
         solution = lookup.solution(session, slug, services=False)
         org = lookup.organisation(session, args["for_"])
-        return analysis.cost_view(session, solution, org, args["years"])
+        view = analysis.cost_view(session, solution, org, args["years"])
+        return render.json_response(render.cost(view))
 
 
 @blp.route("/services/<ozg_id>/coverage")

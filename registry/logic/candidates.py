@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, case, func, literal, select
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from registry.logic import costs
 from registry.models import Adoption, OfferingCount, Organisation, Solution, solution_service
@@ -26,6 +26,22 @@ WEIGHTS = {"status": 0.30, "maturity": 0.20, "adoption": 0.20, "nearby": 0.15, "
 STATUS_VALUE = {"live": 1.0, "pilot": 0.5, "development": 0.2}
 CONTRACTED = ("contracted", "onboarding", "live")
 BLOCKED_FACTOR = 0.5
+CANDIDATE_COLUMNS = (
+    Solution.slug,
+    Solution.name,
+    Solution.builder_id,
+    Solution.status,
+    Solution.maturity,
+    Solution.maturity_model,
+    Solution.channel,
+    Solution.requires_land_contract,
+    Solution.price_model,
+    Solution.onboarding_fee_cents,
+    Solution.annual_fee_cents,
+    Solution.per_capita_fee_cents,
+    Solution.total_annual_cost_cents,
+    Solution.koenigstein_year,
+)
 SORTS = ("score", "cost", "adopters", "adopters_in_land", "maturity")
 
 
@@ -53,8 +69,10 @@ def candidates_for(
 ) -> dict[int, list[Candidate]]:
     """Candidates per service id, ranked; a bounded number of statements for any input."""
     SS = solution_service
-    rows = session.execute(
-        select(SS.c.service_id, Solution)
+    # Pairs first, then each solution once: a solution implementing many of the gaps
+    # would otherwise come back (with its builder) once per service.
+    pairs = session.execute(
+        select(SS.c.service_id, SS.c.solution_id)
         .join(Solution, Solution.id == SS.c.solution_id)
         .where(
             SS.c.service_id.in_(service_ids),
@@ -62,17 +80,28 @@ def candidates_for(
             Solution.status != "retired",
             Solution.builder_id != org.id,
         )
-        .options(
-            lazyload(Solution.services),
-            lazyload(Solution.builder, Organisation.duty_rows),
-            lazyload(Solution.operator, Organisation.duty_rows),
-            selectinload(Solution.tiers),
-        )
     ).all()
-    found = [Candidate(service_id, solution) for service_id, solution in rows]
-    if not found:
+    if not pairs:
         return {}
-    solution_ids = sorted({c.solution.id for c in found})
+    solution_ids = sorted({solution_id for _, solution_id in pairs})
+    solutions = {
+        solution.id: solution
+        for solution in session.scalars(
+            select(Solution)
+            .where(Solution.id.in_(solution_ids))
+            .options(
+                # Only what a candidate shows and prices: no texts, services or operator.
+                load_only(*CANDIDATE_COLUMNS),
+                lazyload(Solution.services),
+                lazyload(Solution.operator),
+                joinedload(Solution.builder).options(
+                    lazyload(Organisation.parent), lazyload(Organisation.duty_rows)
+                ),
+                selectinload(Solution.tiers),
+            )
+        )
+    }
+    found = [Candidate(service_id, solutions[solution_id]) for service_id, solution_id in pairs]
     _count_adopters(session, org, found, solution_ids, service_ids)
     ctx = costs.context(
         session, org, {c.solution.koenigstein_year for c in found if c.solution.koenigstein_year}

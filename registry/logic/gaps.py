@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from registry.logic import candidates, duties
 from registry.models import Organisation, Service
+
+SUMMARY_COLUMNS = (Service.ozg_id, Service.name, Service.themenfeld, Service.executing_level)
 
 
 @dataclass
@@ -35,7 +37,8 @@ def gaps(session: Session, org: Organisation, *, years: int = 5, sort: str = "sc
         select(Service)
         .where(Service.executing_level.in_(levels), not_offered(org))
         .order_by(Service.ozg_id)
-        .options(lazyload(Service.leika_rows))
+        # A gap shows the service's summary only: no texts, no LeiKa keys.
+        .options(load_only(*SUMMARY_COLUMNS), lazyload(Service.leika_rows))
     ).all()
     # The gap ids just found, not the gap query again inside the candidate queries.
     gap_ids = [service.id for service in missing]

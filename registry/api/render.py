@@ -1,0 +1,97 @@
+"""The largest analysis answers as plain JSON-ready dicts, built without marshmallow.
+
+A gaps answer holds hundreds of scored, priced candidates; dumping them field by field
+through the schemas took longer than the queries behind them. The schemas in
+analysis_schemas stay the contract (they document these responses in OpenAPI), and
+tests/test_render.py checks that these functions give exactly what the schemas dump.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from werkzeug.sansio.response import Response
+
+from registry.logic.candidates import Candidate
+from registry.logic.costs import Estimate
+from registry.models import Organisation, Service
+
+
+def json_response(body: dict[str, Any]) -> Response:
+    """A 200 with the app's JSON settings; flask-smorest passes a Response through as is."""
+    return current_app.json.response(body)
+
+
+def organisation_summary(org: Organisation) -> dict[str, Any]:
+    return {"key": org.key, "name": org.name, "kind": org.kind, "land_code": org.land_code}
+
+
+def service_summary(service: Service) -> dict[str, Any]:
+    return {
+        "ozg_id": service.ozg_id,
+        "name": service.name,
+        "themenfeld": service.themenfeld,
+        "executing_level": service.executing_level,
+    }
+
+
+def estimate(found: Estimate | None) -> dict[str, Any] | None:
+    return found.as_dict() if found is not None else None
+
+
+def candidate(c: Candidate) -> dict[str, Any]:
+    solution = c.solution
+    return {
+        "solution": solution.slug,
+        "solution_name": solution.name,
+        "builder": solution.builder.key,
+        "builder_name": solution.builder.name,
+        "status": solution.status,
+        "maturity": solution.maturity,
+        "maturity_model": solution.maturity_model,
+        "channel": solution.channel,
+        "requires_land_contract": solution.requires_land_contract,
+        "land_contracted": c.land_contracted,
+        "blocked_reason": c.blocked_reason,
+        "adopters": c.adopters,
+        "adopters_in_land": c.adopters_in_land,
+        "cost": estimate(c.cost),
+        "cost_unavailable": c.cost_unavailable,
+        "score": float(c.score),
+        "score_components": {name: float(value) for name, value in c.components.items()},
+    }
+
+
+def gaps(view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "organisation": organisation_summary(view["organisation"]),
+        "due": view["due"],
+        "offered": view["offered"],
+        "gaps": [
+            {
+                "service": service_summary(gap["service"]),
+                "candidates_total": gap["candidates_total"],
+                "top_candidates": [candidate(c) for c in gap["top_candidates"]],
+            }
+            for gap in view["gaps"]
+        ],
+    }
+
+
+def candidates(view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "organisation": organisation_summary(view["organisation"]),
+        "services": [
+            {
+                "service": service_summary(item["service"]),
+                "offered": item["offered"],
+                "candidates": [candidate(c) for c in item["candidates"]],
+            }
+            for item in view["services"]
+        ],
+    }
+
+
+def cost(view: dict[str, Any]) -> dict[str, Any]:
+    return {**view, "organisation": organisation_summary(view["organisation"])}

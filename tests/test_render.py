@@ -1,0 +1,53 @@
+"""The hand-built analysis answers (registry.api.render) equal what the schemas dump.
+
+The schemas are the documented contract; render builds the same JSON without marshmallow
+for speed. Every organisation of a world with each price model, blocked and unpriced
+candidates, rollouts and a city-state is asked for its gaps, candidates and costs.
+"""
+
+from sqlalchemy import select
+
+from registry.api import render
+from registry.api.analysis_schemas import CandidatesSchema, CostSchema, GapsSchema
+from registry.logic import analysis
+from registry.logic.costs import CostUnavailable
+from registry.models import Organisation, Solution
+from tests.test_analysis_statements import grow, small  # noqa: F401  (fixture)
+
+
+def test_render_equals_schema_dump(app, client, anonymous, session, small):  # noqa: F811
+    grow(client)
+    organisations = session.scalars(select(Organisation).order_by(Organisation.id)).all()
+    solutions = session.scalars(select(Solution).order_by(Solution.id)).all()
+    seen = {"candidates": 0, "blocked": 0, "unpriced": 0, "costs": 0, "cost_errors": 0}
+    with app.test_request_context():
+        for org in organisations:
+            for sort in ("score", "cost"):
+                view = analysis.gaps_view(session, org, years=3, sort=sort, top=3)
+                assert render.gaps(view) == GapsSchema().dump(view)
+                view = analysis.candidates_view(session, org, years=5, sort=sort)
+                assert render.candidates(view) == CandidatesSchema().dump(view)
+                for item in view["services"]:
+                    for c in item["candidates"]:
+                        seen["candidates"] += 1
+                        seen["blocked"] += c.blocked_reason is not None
+                        seen["unpriced"] += c.cost is None
+            for solution in solutions:
+                try:
+                    view = analysis.cost_view(session, solution, org, 4)
+                except CostUnavailable:
+                    seen["cost_errors"] += 1
+                    continue
+                assert render.cost(view) == CostSchema().dump(view)
+                seen["costs"] += 1
+    # The comparison covered every shape an answer can take.
+    assert all(seen.values()), seen
+    # And the HTTP answer is that rendering.
+    witten = "059540036036"
+    answer = anonymous.get(f"/api/v1/organisations/{witten}/gaps?top=2")
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    with app.test_request_context():
+        org = session.scalar(select(Organisation).where(Organisation.ars == witten))
+        view = analysis.gaps_view(session, org, years=5, sort="score", top=2)
+        assert answer.get_json() == GapsSchema().dump(view)
+        assert answer.get_json()["gaps"], "Witten has gaps in this world"
