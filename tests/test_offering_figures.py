@@ -9,7 +9,7 @@ from registry.models.stats import Stale
 from tests import factories as f
 
 NRW, KREIS, BOCHUM = "050000000000", "059540000000", "059110000000"
-W1, W2 = "059540001001", "059540002002"
+W1, W2, W3 = "059540001001", "059540002002", "059540003003"
 G1, G2, K1 = "10001", "10002", "10003"
 
 
@@ -66,6 +66,14 @@ def test_figures_follow_every_write(client, session):
     assert offered == {W1: 2, W2: 2}  # the Kreis is not due for Gemeinde services itself
     assert adopters(client, BOCHUM, G2) == {"alpha": (2, 2)}
 
+    # A new Gemeinde under the Kreis is reached by its roll-out at once.
+    f.organisation(client, W3, "Sprockhövel", "gemeinde", KREIS, population=25_000)
+    _, offered = assert_exact(session)
+    assert offered == {W1: 2, W2: 2, W3: 2}
+    assert adopters(client, BOCHUM, G2) == {"alpha": (3, 3)}
+    assert client.delete(f"/api/v1/organisations/{W3}").status_code == 204
+    assert assert_exact(session)[1] == {W1: 2, W2: 2}
+
     wide_path = f"/api/v1/adoptions/{wide['id']}"
     assert client.patch(wide_path, json={"status": "ended"}).status_code == 200
     assert assert_exact(session)[1] == {W1: 2}
@@ -88,6 +96,15 @@ def test_figures_follow_every_write(client, session):
     counts, offered = assert_exact(session)
     assert offered == {W1: 1, BOCHUM: 1}
     assert {(land, n) for _, _, land, n in counts} == {("05", 1)}
+
+    # Duties replaced: Bochum no longer carries Kreis services, so beta does not count.
+    patch = client.patch(f"/api/v1/organisations/{BOCHUM}", json={"duties": ["gemeinde"]})
+    assert patch.status_code == 200, patch.get_json()
+    counts, offered = assert_exact(session)
+    assert offered == {W1: 1} and len(counts) == 1  # alpha for Witten only: beta gone
+    patch = client.patch(f"/api/v1/organisations/{BOCHUM}", json={"duties": None})
+    assert patch.status_code == 200, patch.get_json()
+    assert assert_exact(session)[1] == {W1: 1, BOCHUM: 1}
 
 
 def test_a_failed_write_leaves_the_figures_alone(client, session):

@@ -22,6 +22,9 @@ def recount(session: Session, mark: Stale) -> None:
         _insert_counts(session, None)
         _insert_offered(session, None)
         return
+    if mark.touched:
+        mark.solutions |= set(session.scalars(_reaching(sorted(mark.touched))))
+        mark.organisations |= mark.touched
     if mark.solutions:
         ids = sorted(mark.solutions)
         session.execute(delete(OfferingCount).where(OfferingCount.solution_id.in_(ids)))
@@ -38,6 +41,25 @@ def recount(session: Session, mark: Stale) -> None:
                 delete(OrganisationOffered).where(OrganisationOffered.organisation_id.in_(ids))
             )
             _insert_offered(session, ids)
+
+
+def _reaching(organisation_ids: list[int]) -> Select[Any]:
+    """Solutions that may offer a service to these organisations: adopted by them or
+    rolled out over them by an ancestor, or built by them."""
+    C = OrganisationClosure
+    adopted = (
+        select(Adoption.solution_id)
+        .join(
+            C,
+            and_(
+                C.ancestor_id == Adoption.organisation_id,
+                or_(C.depth == 0, Adoption.scope == "subordinates"),
+            ),
+        )
+        .where(C.descendant_id.in_(organisation_ids))
+    )
+    built = select(Solution.id).where(Solution.builder_id.in_(organisation_ids))
+    return select(union(adopted, built).subquery().c[0])
 
 
 def _organisations(mark: Stale) -> Select[Any] | None:

@@ -59,10 +59,14 @@ class Stale:
     organisations: set[int] = field(default_factory=set)  # organisation_offered rows
     subtrees: set[int] = field(default_factory=set)  # ... of these and all below them
     reached_by: set[int] = field(default_factory=set)  # ... of all offering these solutions
+    # New organisations, or ones whose kind, Land or duties changed: their own row, and
+    # the rows of every solution reaching them.
+    touched: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(
             self.everything
+            or self.touched
             or self.solutions
             or self.organisations
             or self.subtrees
@@ -76,7 +80,7 @@ def stale(session: Session) -> Stale:
 
 ADOPTION_FIELDS = ("organisation_id", "solution_id", "status", "scope")
 SOLUTION_FIELDS = ("status", "builder_id", "services")
-ORGANISATION_FIELDS = ("parent_id", "kind", "land_code")
+ORGANISATION_FIELDS = ("kind", "land_code", "duty_rows")
 
 
 def _values(obj: Any, name: str) -> set[Any]:
@@ -119,15 +123,21 @@ def _note(session: Session, _context: Any) -> None:
                 _note_adoption(mark, obj, state)
             elif isinstance(obj, Solution):
                 _note_solution(mark, obj, state)
-            elif (
-                isinstance(obj, OrganisationDuty)
-                or (
-                    isinstance(obj, Organisation)
-                    and (state != "dirty" or _changed(obj, ORGANISATION_FIELDS))
-                )
-                or (isinstance(obj, Service) and _changed(obj, ("executing_level",)))
-            ):
+            elif isinstance(obj, Organisation):
+                _note_organisation(mark, obj, state)
+            elif isinstance(obj, OrganisationDuty):
+                mark.touched |= _values(obj, "organisation_id")
+            elif isinstance(obj, Service) and _changed(obj, ("executing_level",)):
                 mark.everything = True
+
+
+def _note_organisation(mark: Stale, org: Organisation, state: str) -> None:
+    # A move changes what reaches a whole subtree, before and after; a deletion leaves
+    # nothing to ask what reached it. Both are rare curation steps: recount everything.
+    if state == "deleted" or (state == "dirty" and _changed(org, ("parent_id",))):
+        mark.everything = True
+    elif state == "new" or _changed(org, ORGANISATION_FIELDS):
+        mark.touched.add(org.id)
 
 
 @event.listens_for(Session, "before_commit")
