@@ -523,3 +523,27 @@ def test_rankings_region_and_kind_filters(client, world):
     ]
     items, _ = _ranking(client, f"?region={EN_KREIS}&kind=gemeinde")
     assert [(rank, name) for rank, name, *_ in items] == [(1, "Hattingen"), (2, "Witten")]
+
+
+def test_scorecard_standing_agrees_with_rankings(client, world):
+    """The scorecard counts (peers, those ahead); /rankings ranks with a window: the same
+    competition ranking, ties included, for every organisation in the world."""
+    f.adoption(client, MUELHEIM, "hh-all")  # so that some organisations tie
+    listing = client.get("/api/v1/organisations?page_size=100").get_json()["items"]
+    compared, tied = 0, False
+    for item in listing:
+        card = _get(client, f"organisations/{item['key']}/scorecard")
+        scopes = [("rank_nationwide", "")]
+        if item["land_code"]:
+            scopes.append(("rank_in_land", f"&region={item['land_code']}0000000000"))
+        for field, region in scopes:
+            ranking = _get(client, f"rankings?kind={item['kind']}&page_size=100{region}")
+            ranks = {i["organisation"]["key"]: i["rank"] for i in ranking["items"]}
+            tied = tied or len(set(ranks.values())) < len(ranks)
+            if item["key"] not in ranks:  # not due for anything: not ranked
+                assert card[field] is None
+                continue
+            expected = {"rank": ranks[item["key"]], "peers": ranking["pagination"]["total_items"]}
+            assert card[field] == expected, (item["key"], field)
+            compared += 1
+    assert compared >= 10 and tied

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, cast, func, select
+from sqlalchemy import Integer, Select, and_, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from registry.logic import duties
@@ -26,15 +26,9 @@ class Standing:
     peers: int
 
 
-def ranked(
+def _scope(
     *, kind: str | None = None, land_code: str | None = None, region_id: int | None = None
 ) -> Select[Any]:
-    """(organisation, due, offered, rank, peers) for every due organisation in the filter."""
-    per_level = (
-        select(Service.executing_level.label("level"), func.count(Service.id).label("n"))
-        .group_by(Service.executing_level)
-        .subquery("per_level")
-    )
     scope = select(Organisation.id)
     if kind:
         scope = scope.where(Organisation.kind == kind)
@@ -48,6 +42,16 @@ def ranked(
                 OrganisationClosure.ancestor_id == region_id,
             ),
         )
+    return scope
+
+
+def _due_offered(scope: Select[Any]) -> Any:
+    """(organisation_id, due, offered) for every organisation in scope that is due."""
+    per_level = (
+        select(Service.executing_level.label("level"), func.count(Service.id).label("n"))
+        .group_by(Service.executing_level)
+        .subquery("per_level")
+    )
     duty = duties.duty_table(scope)
     due = (
         select(duty.c.organisation_id, func.sum(per_level.c.n).label("due"))
@@ -58,19 +62,25 @@ def ranked(
     # Materialised per organisation (registry.models.stats): counting the offering of
     # every organisation in a Land or nationwide on each request costs seconds at scale.
     offered = OrganisationOffered
-    offered_count = func.coalesce(offered.offered, 0)
     return (
-        select(
-            Organisation,
-            due.c.due,
-            offered_count.label("offered"),
-            func.rank().over(order_by=offered_count.desc()).label("rank"),
-            func.count().over().label("peers"),
-        )
-        .join(due, due.c.organisation_id == Organisation.id)
-        .outerjoin(offered, offered.organisation_id == Organisation.id)
-        .where(Organisation.id.in_(scope))
+        select(due.c.organisation_id, due.c.due, func.coalesce(offered.offered, 0).label("offered"))
+        .outerjoin(offered, offered.organisation_id == due.c.organisation_id)
+        .subquery("due_offered")
     )
+
+
+def ranked(
+    *, kind: str | None = None, land_code: str | None = None, region_id: int | None = None
+) -> Select[Any]:
+    """(organisation, due, offered, rank, peers) for every due organisation in the filter."""
+    figures = _due_offered(_scope(kind=kind, land_code=land_code, region_id=region_id))
+    return select(
+        Organisation,
+        figures.c.due,
+        figures.c.offered,
+        func.rank().over(order_by=figures.c.offered.desc()).label("rank"),
+        func.count().over().label("peers"),
+    ).join(figures, figures.c.organisation_id == Organisation.id)
 
 
 def rankings(
@@ -101,10 +111,26 @@ def rankings(
 
 
 def standing(session: Session, org: Organisation, *, land_code: str | None) -> Standing | None:
-    """The organisation's place among the organisations of its kind (in a Land, or all)."""
-    stmt = ranked(kind=org.kind, land_code=land_code).subquery("ranked")
-    row = session.execute(_standings(stmt).where(stmt.c.id == org.id)).first()
-    return Standing(*row) if row else None
+    """The organisation's place among the organisations of its kind (in a Land, or all).
+
+    Counts rather than ranks: the peers, and those offering more (rank = 1 + that), so
+    that no window sorts every Gemeinde in Germany to find one of them.
+    """
+    figures = _due_offered(_scope(kind=org.kind, land_code=land_code))
+    mine = select(figures.c.due, figures.c.offered).where(figures.c.organisation_id == org.id)
+    mine_row = mine.subquery("mine")
+    row = session.execute(
+        select(
+            cast(mine_row.c.due, Integer),
+            cast(mine_row.c.offered, Integer),
+            cast(1 + func.count().filter(figures.c.offered > mine_row.c.offered), Integer),
+            cast(func.count(), Integer),
+        )
+        .select_from(figures)
+        .join(mine_row, literal(True))
+        .group_by(mine_row.c.due, mine_row.c.offered)
+    ).first()
+    return Standing(org, *row) if row else None
 
 
 def _standings(stmt: Any) -> Any:
