@@ -16,7 +16,7 @@ from registry import migrate
 from registry.app import create_app
 from registry.db import get_session
 from registry.errors import RegistryError
-from registry.paths import PROJECT_ROOT, project_dir
+from registry.paths import project_dir
 
 
 def _app() -> Flask:
@@ -81,7 +81,7 @@ def db_current() -> None:
 @click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
-    help="folder with the GV100AD and OZG catalogue files [default: ../shared/data if present]",
+    help="folder with the GV100AD and OZG catalogue files [default: seed/official]",
 )
 @click.option("--no-data", is_flag=True, help="generate the tree and catalogue too")
 def seed_command(
@@ -96,7 +96,9 @@ def seed_command(
     With --synthetic, load a deterministic generated dataset into an empty database instead.
     """
     if synthetic:
-        _synthetic(synthetic, seed_number, None if no_data else data or _shared_data())
+        _synthetic(
+            synthetic, seed_number, None if no_data else data or project_dir("seed") / "official"
+        )
         return
     from registry.seed import seed
 
@@ -106,11 +108,6 @@ def seed_command(
     for name, counts in report.items():
         figures = ", ".join(f"{count} {what}" for what, count in sorted(counts.items()))
         click.echo(f"{name}: {figures or 'nothing'}")
-
-
-def _shared_data() -> Path | None:
-    shared = PROJECT_ROOT.parent / "shared" / "data"
-    return shared if shared.is_dir() else None
 
 
 def _synthetic(profile: str, seed_number: int, data: Path | None) -> None:

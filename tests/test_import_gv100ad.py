@@ -1,15 +1,14 @@
 """GV100AD import: the full official file, twice, and a malformed one."""
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from registry.importers import gv100ad
 from registry.importers.report import ImportFailed
 from registry.models import AuditEvent, Organisation
+from registry.paths import project_dir
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = project_dir("seed") / "official"
 GV100AD = DATA / "destatis_gv100ad_2025-11-30.txt"
 
 

@@ -1,13 +1,12 @@
 """OZG catalogue import: 557 services, levels derived or set, idempotent."""
 
-from pathlib import Path
-
 import pytest
 
 from registry.importers import ozg_catalog
 from registry.importers.report import ImportFailed
+from registry.paths import project_dir
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = project_dir("seed") / "official"
 
 
 def test_derivation_rule():

@@ -13,11 +13,12 @@ from registry import migrate
 from registry.db import make_engine
 from registry.errors import Conflict
 from registry.models import Adoption, Organisation, Service, Solution
+from registry.paths import project_dir
 from registry.synthetic import adoptions, catalogue, organisations
 from registry.synthetic.build import build
 from registry.synthetic.profiles import PROFILES
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = project_dir("seed") / "official"
 
 
 def load(tmp_path: Path, name: str, data: Path | None) -> tuple[Session, object]:

@@ -21,7 +21,12 @@ class ServiceSummary(Schema):
     ozg_id = fields.String()
     name = fields.String()
     themenfeld = fields.String()
-    executing_level = fields.String()
+    executing_level = fields.String(
+        metadata={
+            "description": "the level that executes it in the organisation's Land (in "
+            "coverage: the national default; per_land gives each Land's)"
+        }
+    )
 
 
 class EstimateSchema(Schema):
@@ -96,6 +101,9 @@ class CostSchema(EstimateSchema):
 class LandCoverageSchema(Schema):
     land_code = fields.String(allow_none=True)
     land_name = fields.String(allow_none=True)
+    level = fields.String(
+        allow_none=True, metadata={"description": "the level executing the service there"}
+    )
     due = fields.Integer()
     offering = fields.Integer()
     percent = fields.Function(lambda c: percent(c.offering, c.due), allow_none=True)

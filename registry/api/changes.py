@@ -148,6 +148,11 @@ class ImportReportSchema(Schema):
     updated = fields.Integer()
     unchanged = fields.Integer()
     skipped = fields.Dict(keys=fields.String(), values=fields.Integer())
+    warnings = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "landed, but worth a look: reason -> how many"},
+    )
     rejected = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
 
 
@@ -156,7 +161,14 @@ class Import(MethodView):
     @blp.response(
         200,
         ImportReportSchema,
-        example={"created": 3, "updated": 1, "unchanged": 40, "skipped": {}, "rejected": []},
+        example={
+            "created": 3,
+            "updated": 1,
+            "unchanged": 40,
+            "skipped": {},
+            "warnings": {},
+            "rejected": [],
+        },
     )
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.doc(

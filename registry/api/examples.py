@@ -33,10 +33,43 @@ ELTERNGELD = {
     "name": "Elterngeld",
     "themenfeld": "Familie & Kind",
     "lebenslage": "Geburt",
-    "executing_level": "kreis",
-    "executing_level_source": "set",
-    "leika_keys": ["99036003000000"],
+    "executing_level": "land",
+    "executing_level_source": "curated",
+    "executing_level_reason": "Elterngeldstelle (BEEG § 12: the Länder name the authority)",
+    "voluntary": False,
+    "responsibilities": [
+        {
+            "land_code": "05",
+            "level": "kreis",
+            "reason": "Elterngeldstellen der Kreise und kreisfreien Städte (ZustVO BEEG NRW)",
+        }
+    ],
+    "leika_keys": ["99041006000000"],
     "version": 1,
+}
+ELTERNGELD_RESPONSIBILITIES = {
+    "ozg_id": "10000",
+    "name": "Elterngeld",
+    "executing_level": "land",
+    "executing_level_source": "curated",
+    "executing_level_reason": ELTERNGELD["executing_level_reason"],
+    "voluntary": False,
+    "items": [
+        {
+            "land_code": "01",
+            "land_name": "Schleswig-Holstein",
+            "level": "land",
+            "reason": ELTERNGELD["executing_level_reason"],
+            "per_land": False,
+        },
+        {
+            "land_code": "05",
+            "land_name": "Nordrhein-Westfalen",
+            "level": "kreis",
+            "reason": "Elterngeldstellen der Kreise und kreisfreien Städte (ZustVO BEEG NRW)",
+            "per_land": True,
+        },
+    ],
 }
 NEW_SERVICE = {
     "ozg_id": "10601",

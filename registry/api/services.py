@@ -1,11 +1,11 @@
 """/api/v1/services: OZG-Leistungen with Themenfeld, LeiKa keys and executing level."""
 
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema
-from registry.api.fields import leika_key, ozg_id
+from registry.api.fields import Whole, land_code, leika_key, ozg_id
 from registry.api.guards import etag, principal, require_if_match
 from registry.db import get_session
 from registry.logic import lookup, permissions, services
@@ -19,6 +19,32 @@ blp = Blueprint(
 )
 
 
+LEVEL_DESCRIPTION = (
+    "who executes it: `bund` (federal bodies, social insurance, chambers: due for no "
+    "territorial body below the Bund), `land` (Land authorities, courts, Finanzämter), "
+    "`kreis` (Kreise and kreisfreie Städte), `gemeindeverband` (Ämter, Samtgemeinden, "
+    "Verbandsgemeinden, Verwaltungsgemeinschaften for their member Gemeinden; Gemeinden "
+    "outside one carry it themselves), `gemeinde` (Gemeinden and kreisfreie Städte)"
+)
+
+
+class ResponsibilitySchema(Schema):
+    """A Land whose law gives the service to another level than the national default."""
+
+    land_code = land_code(required=True)
+    level = fields.String(
+        required=True, validate=validate.OneOf(LEVELS), metadata={"description": LEVEL_DESCRIPTION}
+    )
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={
+            "description": "one line: the executing authority in that Land and its law",
+            "example": "Zentrum Bayern Familie und Soziales (ZBFS), Art. 1 AGSG",
+        },
+    )
+
+
 class ServiceSchema(Schema):
     key = fields.String(dump_only=True)
     ozg_id = ozg_id(required=True)
@@ -28,11 +54,35 @@ class ServiceSchema(Schema):
     executing_level = fields.String(
         required=True,
         validate=validate.OneOf(LEVELS),
-        metadata={"description": "the administrative level that executes the service"},
+        metadata={"description": "the national default level; " + LEVEL_DESCRIPTION},
     )
     executing_level_source = fields.String(
         validate=validate.OneOf(LEVEL_SOURCES),
-        metadata={"description": "`derived` from the LeiKa Typisierung, or `set` by hand"},
+        metadata={
+            "description": "`typisierung`: decided by the LeiKa Typisierung (1 -> bund; 5, "
+            "6 -> municipal); `curated`: the registry's curated list (seed/), with the "
+            "authority and law as reason; `set`: by an admin; `assumed`: nothing known, "
+            "municipal by default until curated"
+        },
+    )
+    executing_level_reason = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "one line: the executing authority and its law"},
+    )
+    voluntary = fields.Boolean(
+        metadata={
+            "description": "a freiwillige Leistung (Musikschule, Seniorenpass): offered "
+            "where a body chooses to, owed by nobody, so due for nobody (no gap anywhere)"
+        }
+    )
+    responsibilities = fields.List(
+        Whole(ResponsibilitySchema),
+        validate=validate.Length(max=16),
+        metadata={
+            "description": "the Länder whose level differs from the default, by Land code; "
+            "replaced as a whole. GET /services/{ozg_id}/responsibilities lists all 16."
+        },
     )
     leika_keys = fields.List(leika_key(), metadata={"description": "LeiKa keys it bundles"})
     description = fields.String(allow_none=True)
@@ -41,9 +91,16 @@ class ServiceSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
+    @validates("responsibilities")
+    def _one_row_per_land(self, rows, **_kwargs):
+        codes = [row["land_code"] for row in rows]
+        doubled = sorted({code for code in codes if codes.count(code) > 1})
+        if doubled:
+            raise ValidationError(f"One row per Land; given twice: {', '.join(doubled)}.")
+
 
 class ServicePatchSchema(ServiceSchema):
-    """Any subset of the fields; `leika_keys` replaces the whole list."""
+    """Any subset of the fields; `leika_keys` and `responsibilities` replace the whole list."""
 
     def __init__(self, **kwargs):
         super().__init__(partial=True, **kwargs)
@@ -57,6 +114,29 @@ class ServiceQueryArgs(PageArgs):
 
 
 ServicePageSchema = page_schema(ServiceSchema, "ServicePageSchema")
+
+
+class LandLevelSchema(Schema):
+    land_code = land_code(required=True)
+    land_name = fields.String(allow_none=True)
+    level = fields.String(required=True, metadata={"description": LEVEL_DESCRIPTION})
+    reason = fields.String(allow_none=True, metadata={"description": "authority and law"})
+    per_land = fields.Boolean(
+        required=True,
+        metadata={"description": "true: the Land's own row; false: the national default"},
+    )
+
+
+class ResponsibilityListSchema(Schema):
+    """The level that executes a service in each of the 16 Länder."""
+
+    ozg_id = ozg_id(required=True)
+    name = fields.String(required=True)
+    executing_level = fields.String(required=True, metadata={"description": "the default"})
+    executing_level_source = fields.String(required=True)
+    executing_level_reason = fields.String(allow_none=True)
+    voluntary = fields.Boolean(required=True, metadata={"description": "due for nobody"})
+    items = fields.List(fields.Nested(LandLevelSchema), required=True)
 
 
 @blp.route("")
@@ -101,7 +181,8 @@ class ServiceByKey(MethodView):
     def get(self, ozg_id):
         """Get one service by OZG-ID
 
-        With its Themenfeld, Lebenslage, LeiKa keys and executing level.
+        With its Themenfeld, Lebenslage, LeiKa keys, its national executing level and
+        the Länder whose level differs (`responsibilities`).
         """
         service = lookup.service(get_session(), ozg_id)
         return service, 200, {"ETag": etag(service)}
@@ -118,7 +199,9 @@ class ServiceByKey(MethodView):
     def patch(self, changes, ozg_id):
         """Change some fields of a service
 
-        Only the fields sent change; `leika_keys` is replaced as a whole.
+        Only the fields sent change; `leika_keys` and `responsibilities` (the per-Land
+        levels) are replaced as a whole. A change of level recounts who is due for the
+        service, and like every write it appends an audit event.
         """
         permissions.admin_only(principal(), "change services")
         session = get_session()
@@ -147,3 +230,20 @@ class ServiceByKey(MethodView):
         require_if_match(service)
         services.delete(session, service)
         session.commit()
+
+
+@blp.route("/<ozg_id>/responsibilities")
+class ServiceResponsibilities(MethodView):
+    @blp.response(200, ResponsibilityListSchema, example=examples.ELTERNGELD_RESPONSIBILITIES)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, ozg_id):
+        """Who executes a service, Land by Land
+
+        All 16 Länder with the level that executes the service there: the Land's own row
+        (`per_land: true`, with its authority and law) or the national default. An
+        organisation is due for the service when it carries that level in its Land. Change
+        the per-Land rows with `PATCH /services/{ozg_id}` (`responsibilities`).
+        """
+        session = get_session()
+        service = lookup.service(session, ozg_id)
+        return services.responsibilities(session, service), 200, {"ETag": etag(service)}

@@ -17,6 +17,12 @@ Mapping:
   - Populations of Länder, Regierungsbezirke, Kreise and Gemeindeverbände are the sums of
     their Gemeinden; the reference date is 31 December of the year before the Gebietsstand
     (the file's convention: Gebietsstand 30.11.2025 carries population 31.12.2024).
+Names: the designation before its comma ("Bochum, Stadt" -> "Bochum"; the full one stays
+in `source`), with the kind of body the Textkennzeichen states where the name alone would
+not tell a Kreis from its seat ("Recklinghausen", Textkennzeichen 43 -> "Kreis
+Recklinghausen"; 51 Amt, 52 Samtgemeinde, 53 Verbandsgemeinde, 54 Verwaltungsgemeinschaft,
+55 Kirchspielslandgemeinde, 56 Verwaltungsverband, 57 VG Trägermodell, 58 Erfüllende
+Gemeinde), "Reg.-Bez." written out, and "Stadt" before a city named like its Land (Bremen).
 """
 
 from __future__ import annotations
@@ -101,13 +107,45 @@ def _line(source: str, number: int, text: str) -> Line:
     return Line(number, satzart, stand, key, name, text[122:124].strip(), population)
 
 
+KREIS_WORDS = {"43": "Kreis", "44": "Landkreis"}
+VERBAND_WORDS = {
+    "51": "Amt",
+    "52": "Samtgemeinde",
+    "53": "Verbandsgemeinde",
+    "54": "Verwaltungsgemeinschaft",
+    "55": "Kirchspielslandgemeinde",
+    "56": "Verwaltungsverband",
+    "57": "Verwaltungsgemeinschaft",
+    "58": "Erfüllende Gemeinde",
+}
+# Names that already say what they are: "Hochsauerlandkreis", "Region Hannover",
+# "Emmerting (VGem)", "VVG der Stadt Herrenberg", "GVV Aidlingen/Grafenau", "EG Uder".
+SELF_NAMING = ("kreis", "region", "(vgem)", "vvg ", "gvv ", "eg ")
+
+
 def short_name(official: str) -> str:
     """'Bochum, Stadt' -> 'Bochum': the designation after the comma stays in `source`."""
     return official.split(",", 1)[0].strip()
 
 
-def desired(lines: list[Line], report: Report) -> list[dict[str, Any]]:
-    """The organisations the file describes, parents before children."""
+def display_name(line: Line) -> str:
+    name = short_name(line.name)
+    word = {"40": KREIS_WORDS, "50": VERBAND_WORDS}.get(line.satzart, {}).get(line.type_code)
+    if line.satzart == "20":
+        return name.replace("Reg.-Bez. ", "Regierungsbezirk ")
+    if word and not any(mark in name.lower() + " " for mark in SELF_NAMING):
+        return f"{word} {name}"
+    return name
+
+
+def desired(
+    lines: list[Line], report: Report, lands: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
+    """The organisations the file describes, parents before children.
+
+    `lands` (Land codes) keeps only the bodies of those Länder, but every Land itself and
+    the true populations (a smaller world for development and tests).
+    """
     stand = lines[0].stand
     population_date = date(stand.year - 1, 12, 31)
     source = SOURCE.format(stand=stand.strftime("%d.%m.%Y"))
@@ -124,10 +162,15 @@ def desired(lines: list[Line], report: Report) -> list[dict[str, Any]]:
         1 for x in lines if x.satzart == "30"
     )
 
+    land_names = {x.key: short_name(x.name) for x in lines if x.satzart == "10"}
+
     def org(line: Line, ars: str, kind: str, parent: str, population: int | None):
+        name = display_name(line)
+        if line.satzart != "10" and name == land_names.get(ars[:2]):
+            name = f"Stadt {name}"  # Bremen: the city beside the Land of the same name
         return {
             "ars": ars,
-            "name": short_name(line.name),
+            "name": name,
             "kind": kind,
             "land_code": ars[:2],
             "parent": parent,
@@ -187,12 +230,14 @@ def desired(lines: list[Line], report: Report) -> list[dict[str, Any]]:
             continue
         parent = g.key[:9] + "000" if g.key[:9] in verbaende else g.key[:5] + "0" * 7
         out.append(org(g, g.key, "gemeinde", parent, g.population))
+    if lands is not None:
+        out = [r for r in out if r["kind"] == "land" or r["land_code"] in lands]
     return out
 
 
-def import_file(session: Session, path: Path) -> Report:
+def import_file(session: Session, path: Path, lands: frozenset[str] | None = None) -> Report:
     report = Report()
-    records = desired(parse(path), report)
+    records = desired(parse(path), report, lands)
     existing = {
         o.ars: o for o in session.scalars(select(Organisation).where(Organisation.ars.is_not(None)))
     }

@@ -1,20 +1,28 @@
 """`registry import ozg-catalog DIR`: the OZG catalogue (Themenfelder, Lagen, OZG-Leistungen,
-LeiKa mapping with Typisierung) into services.
+LeiKa mapping with Typisierung) into services, with who executes each one per Land.
 
-Executing level, derived from the LeiKa Typisierung of the service's LeiKa entries
-(1: Bund rules and executes; 2: Bund rules, Land executes; 3: Bund rules, municipalities
-execute; 4: Land rules and executes; 5: Land rules, municipalities execute; 6: municipal
-law): 1 -> bund, 2 -> land, 4 -> land, 3, "2/3", 5, 6 -> gemeinde (the municipal level).
-The most frequent level among a service's entries wins; ties go to the more local level.
-seed/executing_levels.toml overrides it for the services whose level is known (vehicle
-registration is a Kreis task, say); those are marked `set`, the others `derived`.
+Who executes a service (DESIGN §2), in this order:
+1. `seed/responsibilities.toml`, curated per service: the national default level with the
+   executing authority and its law as the reason, and a row for every Land whose law
+   gives the service to another level (`executing_level_source: curated`).
+2. Else the LeiKa Typisierung, only where it decides: every typed LeiKa entry of the
+   service is 1 ("Bund regelt und vollzieht") -> `bund`; every one is 5 or 6 (Land or
+   municipal law, executed by the municipalities) -> `gemeinde` (`typisierung`).
+   Types 2, 3, "2/3" and 4 leave open whether a Land or a municipal body executes, so
+   they decide nothing.
+3. Else `gemeinde`, marked `assumed` and reported, so that it is curated next.
+Then the Gemeindeverband rule: in the Länder listed under `[verband]` in the same file
+(Ämter, Samtgemeinden, Verbandsgemeinden, Verwaltungsgemeinschaften), a service executed
+at the `gemeinde` level there is executed by the Gemeindeverband for its member Gemeinden,
+unless its entry says `member_gemeinden_keep = true`.
 """
 
 from __future__ import annotations
 
 import csv
 import tomllib
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +30,68 @@ from sqlalchemy.orm import Session
 
 from registry.importers.report import ImportFailed, Report
 from registry.importers.upsert import upsert
+from registry.models.vocab import LAND_CODES, LEVELS
 from registry.paths import project_dir
 from registry.progress import progress
 
-TYPE_LEVEL = {
-    "1": "bund",
-    "2": "land",
-    "4": "land",
-    "3": "gemeinde",
-    "2/3": "gemeinde",
-    "5": "gemeinde",
-    "6": "gemeinde",
-}
-LOCALNESS = {"bund": 0, "land": 1, "kreis": 2, "gemeinde": 3}
 SOURCE = (
     "OZG-Umsetzungskatalog and LeiKa (state 2019, via kdn-nrw/OZG-Datenbank-NRW), "
     "imported from {file}"
 )
+RULE_REASONS = {
+    "bund": "LeiKa-Typisierung 1 for every entry: the Bund rules and executes it",
+    "gemeinde": "LeiKa-Typisierung 5/6 for every entry: executed by the municipalities",
+}
+ASSUMED = "level assumed municipal: not curated in seed/responsibilities.toml"
+
+
+@dataclass
+class Curation:
+    """The curated levels: per service, and the Länder whose Gemeindeverbände execute
+    municipal tasks for their member Gemeinden."""
+
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
+    verband: dict[str, str] = field(default_factory=dict)  # Land code -> reason
+
+
+def curation_from(path: Path) -> Curation:
+    """Read and check seed/responsibilities.toml; a wrong entry fails with its ozg_id."""
+    if not path.exists():
+        return Curation()
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    curation = Curation(verband=dict(data.get("verband", {})))
+    for code in curation.verband:
+        if code not in LAND_CODES:
+            raise ImportFailed(path.name, None, f"[verband]: '{code}' is not a Land code")
+    for entry in data.get("service", []):
+        ozg_id = str(entry.get("ozg_id", ""))
+        problems = _entry_problems(entry)
+        if problems:
+            raise ImportFailed(path.name, None, f"service {ozg_id or '?'}: {'; '.join(problems)}")
+        if ozg_id in curation.services:
+            raise ImportFailed(path.name, None, f"service {ozg_id} is curated twice")
+        curation.services[ozg_id] = entry
+    return curation
+
+
+def _entry_problems(entry: dict[str, Any]) -> list[str]:
+    problems = []
+    ozg_id = str(entry.get("ozg_id", ""))
+    if not (len(ozg_id) == 5 and ozg_id.isdigit()):
+        problems.append("ozg_id is not 5 digits")
+    if entry.get("level") not in LEVELS:
+        problems.append(f"level '{entry.get('level')}' is none of {', '.join(LEVELS)}")
+    if not str(entry.get("reason", "")).strip():
+        problems.append("a reason (authority and law) is required")
+    seen = set()
+    for row in entry.get("lands", []):
+        if row.get("land") not in LAND_CODES or row.get("land") in seen:
+            problems.append(f"land '{row.get('land')}' is no Land code, or given twice")
+        if row.get("level") not in LEVELS or not str(row.get("reason", "")).strip():
+            problems.append(f"land {row.get('land')}: a level and a reason are required")
+        seen.add(row.get("land"))
+    return problems
 
 
 def _rows(path: Path, required: set[str]) -> list[tuple[int, dict[str, str]]]:
@@ -53,14 +106,47 @@ def _rows(path: Path, required: set[str]) -> list[tuple[int, dict[str, str]]]:
         return [(reader.line_num, row) for row in reader]
 
 
-def derive_level(types: list[str]) -> str | None:
-    levels = Counter(TYPE_LEVEL[t] for t in types if t in TYPE_LEVEL)
-    if not levels:
+def rule_level(types: list[str]) -> str | None:
+    """The level the LeiKa Typisierung decides, or None where it decides nothing."""
+    typed = {t.strip() for t in types if t.strip()}
+    if not typed:
         return None
-    return max(levels, key=lambda level: (levels[level], LOCALNESS[level]))
+    if typed == {"1"}:
+        return "bund"
+    if typed <= {"5", "6"}:
+        return "gemeinde"
+    return None
 
 
-def records(directory: Path, overrides: dict[str, str]) -> tuple[list[dict[str, Any]], Report]:
+def responsibility(ozg_id: str, types: list[str], curation: Curation) -> dict[str, Any]:
+    """executing_level, its source and reason, and the per-Land rows of one service."""
+    entry = curation.services.get(ozg_id)
+    if entry is not None:
+        level, source, reason = entry["level"], "curated", entry["reason"].strip()
+        lands = {
+            row["land"]: {"land_code": row["land"], "level": row["level"], "reason": row["reason"]}
+            for row in entry.get("lands", [])
+        }
+    else:
+        ruled = rule_level(types)
+        level, source = (ruled, "typisierung") if ruled else ("gemeinde", "assumed")
+        reason, lands = RULE_REASONS.get(ruled or ""), {}
+    if not (entry or {}).get("member_gemeinden_keep"):
+        for code, why in curation.verband.items():
+            own = lands.get(code)
+            if (own["level"] if own else level) == "gemeinde":
+                reason_here = f"{own['reason']}; {why}" if own else why
+                lands[code] = {"land_code": code, "level": "gemeindeverband", "reason": reason_here}
+    return {
+        "executing_level": level,
+        "executing_level_source": source,
+        "voluntary": bool((entry or {}).get("voluntary")),
+        "executing_level_reason": reason,
+        "responsibilities": [lands[code] for code in sorted(lands)],
+    }
+
+
+def records(directory: Path, curation: Curation) -> tuple[list[dict[str, Any]], Report]:
     report = Report()
     services = _rows(directory / "ozg_leistungen.csv", {"ozg_id", "name", "lage", "themenfeld"})
     mapping = _rows(
@@ -82,35 +168,32 @@ def records(directory: Path, overrides: dict[str, str]) -> tuple[list[dict[str, 
         ozg_id = row["ozg_id"].strip()
         if not (len(ozg_id) == 5 and ozg_id.isdigit()):
             raise ImportFailed("ozg_leistungen.csv", number, f"OZG-ID '{ozg_id}' is not 5 digits")
-        level, source = overrides.get(ozg_id), "set"
-        if level is None:
-            level, source = derive_level(types[ozg_id]) or "gemeinde", "derived"
-        out.append(
-            {
-                "ozg_id": ozg_id,
-                "name": row["name"].strip(),
-                "themenfeld": row["themenfeld"].strip(),
-                "lebenslage": row["lage"].strip() or None,
-                "executing_level": level,
-                "executing_level_source": source,
-                "leika_keys": sorted(keys[ozg_id]),
-                "source": SOURCE.format(file="ozg_leistungen.csv"),
-            }
+        record = {
+            "ozg_id": ozg_id,
+            "name": row["name"].strip(),
+            "themenfeld": row["themenfeld"].strip(),
+            "lebenslage": row["lage"].strip() or None,
+            **responsibility(ozg_id, types[ozg_id], curation),
+            "leika_keys": sorted(keys[ozg_id]),
+            "source": SOURCE.format(file="ozg_leistungen.csv"),
+        }
+        if record["executing_level_source"] == "assumed":
+            report.warnings[ASSUMED] += 1
+        out.append(record)
+    unknown = set(curation.services) - {r["ozg_id"] for r in out}
+    if unknown:
+        report.warnings["curated services not in the catalogue: " + ", ".join(sorted(unknown))] = (
+            len(unknown)
         )
     return out, report
 
 
-def overrides_from(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        return {o["ozg_id"]: o["executing_level"] for o in tomllib.load(handle)["override"]}
+def default_curation() -> Path:
+    return project_dir("seed") / "responsibilities.toml"
 
 
-def import_dir(session: Session, directory: Path, overrides: Path | None = None) -> Report:
-    found, report = records(
-        directory, overrides_from(overrides or project_dir("seed") / "executing_levels.toml")
-    )
+def import_dir(session: Session, directory: Path, curated: Path | None = None) -> Report:
+    found, report = records(directory, curation_from(curated or default_curation()))
     for number, record in enumerate(progress(found, "services", len(found)), start=1):
         with report.attempt(session, f"service {record['ozg_id']} (row {number})"):
             report.counts[upsert(session, "service", record)] += 1

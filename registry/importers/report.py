@@ -43,6 +43,7 @@ class ImportRejected(RegistryError):
 class Report:
     counts: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> how many
+    warnings: Counter[str] = field(default_factory=Counter)  # landed, but look at it
     rejected: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -51,6 +52,7 @@ class Report:
             "updated": self.counts["updated"],
             "unchanged": self.counts["unchanged"],
             "skipped": dict(self.skipped),
+            "warnings": dict(self.warnings),
             "rejected": self.rejected,
         }
 
@@ -76,5 +78,6 @@ class Report:
             f"unchanged {self.counts['unchanged']}"
         ]
         out += [f"skipped {n}: {reason}" for reason, n in sorted(self.skipped.items())]
+        out += [f"warning {n}: {reason}" for reason, n in sorted(self.warnings.items())]
         out += [f"rejected {r['record']}: {r['reason']}" for r in self.rejected]
         return out

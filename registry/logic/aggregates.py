@@ -8,7 +8,7 @@ from sqlalchemy import Select, and_, delete, distinct, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from registry.logic import duties
-from registry.models import Adoption, Organisation, OrganisationClosure, Service, Solution
+from registry.models import Adoption, Organisation, OrganisationClosure, Solution
 from registry.models.stats import NO_LAND, OfferingCount, OrganisationOffered, Stale
 
 # Beyond this many organisations one pass over all is cheaper than a long IN list.
@@ -90,18 +90,21 @@ def _organisations(mark: Stale) -> Select[Any] | None:
 
 
 def _due_offering(**narrow: Any):  # type: ignore[no-untyped-def]
-    """The effective offering, only where the organisation is due for the service."""
+    """The effective offering, only where the organisation is due for the service (at the
+    level the service has in the organisation's Land)."""
     off = duties.offering(**narrow)
     duty = duties.duty_table()
+    levels = duties.service_levels()
     return off, (
         select()
         .select_from(off)
-        .join(Service, Service.id == off.c.service_id)
+        .join(duty, duty.c.organisation_id == off.c.organisation_id)
         .join(
-            duty,
+            levels,
             and_(
-                duty.c.organisation_id == off.c.organisation_id,
-                duty.c.level == Service.executing_level,
+                levels.c.service_id == off.c.service_id,
+                levels.c.land_code == duty.c.land_code,
+                levels.c.level == duty.c.level,
             ),
         )
     )

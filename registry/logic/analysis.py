@@ -11,6 +11,7 @@ from registry.logic import (
     compare,
     costs,
     coverage,
+    duties,
     gaps,
     lookup,
     scorecard,
@@ -50,8 +51,9 @@ def candidates_view(
         found_gaps = gaps.gaps(session, org, years=years, sort=sort)
         wanted, offered, found = found_gaps.services, set(), found_gaps.candidates
     else:
-        wanted = [lookup.service(session, service)]
-        offered = gaps.offered_ids(session, org, [wanted[0].id])
+        one = lookup.service(session, service)
+        wanted = [duties.LocalService(one, one.level_in(org.land_code))]
+        offered = gaps.offered_ids(session, org, [one.id])
         found = candidates.candidates_for(session, org, [wanted[0].id], years=years, sort=sort)
     return {
         "organisation": org,

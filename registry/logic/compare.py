@@ -19,23 +19,27 @@ class Difference:
 
     has: Organisation
     lacks: Organisation
-    services: list[tuple[Service, list[tuple[Solution, str]]]]
+    services: list[tuple[duties.LocalService, list[tuple[Solution, str]]]]
 
 
 def difference(session: Session, has: Organisation, lacks: Organisation) -> Difference:
     off = duties.offering(organisation_id=has.id)
     rows = session.execute(
-        select(Service, Solution, off.c.via)
+        select(Service, Solution, off.c.via, duties.service_level(lacks.land_code))
         .join(off, off.c.service_id == Service.id)
         .join(Solution, Solution.id == off.c.solution_id)
-        .where(Service.executing_level.in_(duties.levels_of(lacks)), not_offered(lacks))
+        .where(duties.is_due(lacks), not_offered(lacks))
         .order_by(Service.ozg_id, Solution.slug)
-        .options(lazyload(Service.leika_rows), lazyload(Solution.services))
+        .options(
+            lazyload(Service.leika_rows),
+            lazyload(Service.responsibilities),
+            lazyload(Solution.services),
+        )
     ).all()
-    grouped: dict[int, tuple[Service, list[tuple[Solution, str]]]] = {}
+    grouped: dict[int, tuple[duties.LocalService, list[tuple[Solution, str]]]] = {}
     seen: dict[int, set[int]] = defaultdict(set)
-    for service, solution, via in rows:
-        entry = grouped.setdefault(service.id, (service, []))
+    for service, solution, via, level in rows:
+        entry = grouped.setdefault(service.id, (duties.LocalService(service, level), []))
         if solution.id not in seen[service.id]:  # own adoption and rollout of one solution
             seen[service.id].add(solution.id)
             entry[1].append((solution, via))

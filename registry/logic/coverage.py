@@ -16,6 +16,7 @@ from registry.models import Organisation, OrganisationClosure, Service, Solution
 class LandCoverage:
     land_code: str | None
     land_name: str | None
+    level: str | None
     due: int
     offering: int
 
@@ -46,18 +47,18 @@ def percent(part: int, whole: int) -> float | None:
 
 def due_organisations(service: Service, region: Organisation | None, kind: str | None):  # type: ignore[no-untyped-def]
     """Ids of the organisations due for the service, within the region and kind."""
-    duty = duties.duty_table()
-    stmt = select(duty.c.organisation_id).where(duty.c.level == service.executing_level)
+    due = duties.due_pairs(service_ids=[service.id])
+    stmt = select(due.c.organisation_id)
     if region is not None:
         stmt = stmt.join(
             OrganisationClosure,
             and_(
-                OrganisationClosure.descendant_id == duty.c.organisation_id,
+                OrganisationClosure.descendant_id == due.c.organisation_id,
                 OrganisationClosure.ancestor_id == region.id,
             ),
         )
     if kind is not None:
-        stmt = stmt.join(Organisation, Organisation.id == duty.c.organisation_id).where(
+        stmt = stmt.join(Organisation, Organisation.id == due.c.organisation_id).where(
             Organisation.kind == kind
         )
     return stmt
@@ -86,7 +87,13 @@ def coverage(
         ).all()
     )
     per_land = [
-        LandCoverage(code, land_names.get(code), due_count, offering_count)
+        LandCoverage(
+            code,
+            land_names.get(code),
+            service.level_in(code) if code else None,
+            due_count,
+            offering_count,
+        )
         for code, due_count, offering_count in per_land_rows
     ]
     used = session.execute(

@@ -1,8 +1,17 @@
-"""Who is due for what, and who offers what online: the two shared analysis queries.
+"""Who is due for what, and who offers what online: the shared analysis queries.
 
-Duties (DESIGN §2): a service's executing level is due for the organisations of that level;
-Kreis-level services also for kreisfreie Städte, Gemeinde-level services also for
-kreisfreie Städte. An explicit `duties` override (Berlin, Hamburg) replaces the default.
+Duties (DESIGN §2). A service is executed at one level per Land: its national default
+(`service.executing_level`) unless a ServiceResponsibility row names another level for
+that Land. An organisation is due for the service when it carries that level:
+  - `kreis`: Kreise and kreisfreie Städte;
+  - `gemeinde`: Gemeinden and kreisfreie Städte;
+  - `gemeindeverband`: the Gemeindeverband (Amt, Samtgemeinde, Verbandsgemeinde,
+    Verwaltungsgemeinschaft), and every organisation carrying `gemeinde` that belongs to
+    none (a verbandsfreie Gemeinde, a kreisfreie Stadt, a city-state);
+  - `land`, `bund`: the Land, the Bund.
+An explicit `duties` override (Berlin, Hamburg: land, kreis, gemeinde) replaces the levels
+of the kind; the Gemeindeverband rule applies to it as well. A `voluntary` service (a
+freiwillige Leistung such as a Musikschule) is due for nobody.
 
 Effective offering: O offers S online when a `live` solution X implementing S is
   - adopted by O with status `live`, or
@@ -12,9 +21,23 @@ Effective offering: O offers S online when a `live` solution X implementing S is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import Subquery
 
 from registry.models import (
@@ -22,29 +45,109 @@ from registry.models import (
     Organisation,
     OrganisationClosure,
     OrganisationDuty,
+    Service,
+    ServiceResponsibility,
     Solution,
     solution_service,
 )
+from registry.models.stats import NO_LAND
+from registry.models.vocab import LAND_CODES
 
 KIND_LEVELS: dict[str, tuple[str, ...]] = {
     "bund": ("bund",),
     "land": ("land",),
     "kreis": ("kreis",),
     "kreisfreie_stadt": ("kreis", "gemeinde"),
+    "gemeindeverband": ("gemeindeverband",),
     "gemeinde": ("gemeinde",),
 }
+VERBAND = "gemeindeverband"
+
+
+@dataclass(frozen=True)
+class LocalService:
+    """A service as one organisation meets it: with the level executing it in its Land."""
+
+    service: Service
+    executing_level: str
+
+    @property
+    def id(self) -> int:
+        return self.service.id
+
+    @property
+    def ozg_id(self) -> str:
+        return self.service.ozg_id
+
+    @property
+    def name(self) -> str:
+        return self.service.name
+
+    @property
+    def themenfeld(self) -> str:
+        return self.service.themenfeld
 
 
 def levels_of(org: Organisation) -> tuple[str, ...]:
-    """The executing levels one organisation is due for."""
-    return tuple(org.duties) if org.duties else KIND_LEVELS.get(org.kind, ())
+    """The executing levels one organisation carries."""
+    levels = tuple(org.duties) if org.duties else KIND_LEVELS.get(org.kind, ())
+    in_verband = org.parent is not None and org.parent.kind == VERBAND
+    if "gemeinde" in levels and VERBAND not in levels and not in_verband:
+        levels += (VERBAND,)
+    return levels
+
+
+def land_key(land_code: Any) -> Any:
+    """The Land an organisation's duties are judged by; the Bund's is NO_LAND."""
+    return func.coalesce(land_code, NO_LAND)
+
+
+def service_level(land_code: str | None) -> ColumnElement[str]:
+    """The level executing the service of the current `Service` row in this Land."""
+    R = ServiceResponsibility
+    override = (
+        select(R.level)
+        .where(R.service_id == Service.id, R.land_code == (land_code or NO_LAND))
+        .scalar_subquery()
+    )
+    return func.coalesce(override, Service.executing_level)
+
+
+def is_due(org: Organisation) -> ColumnElement[bool]:
+    """The current `Service` row is due for this organisation (voluntary ones never are)."""
+    return and_(Service.voluntary.is_(False), service_level(org.land_code).in_(levels_of(org)))
+
+
+def service_levels(service_ids: list[int] | None = None) -> Subquery:
+    """(service_id, land_code, level) for every service someone is due for (not the
+    voluntary ones), in every Land and for NO_LAND."""
+    lands = union_all(
+        *(select(literal(code).label("land_code")) for code in (NO_LAND, *LAND_CODES))
+    ).subquery("lands")
+    R = aliased(ServiceResponsibility)
+    stmt = (
+        select(
+            Service.id.label("service_id"),
+            lands.c.land_code,
+            func.coalesce(R.level, Service.executing_level).label("level"),
+        )
+        .select_from(Service)
+        .join(lands, true())
+        .outerjoin(R, and_(R.service_id == Service.id, R.land_code == lands.c.land_code))
+        .where(Service.voluntary.is_(False))
+    )
+    if service_ids is not None:
+        stmt = stmt.where(Service.id.in_(service_ids))
+    return stmt.subquery("service_levels")
 
 
 def duty_table(organisations: Select[Any] | None = None) -> Subquery:
-    """(organisation_id, level) for every organisation: its override, else its kind's levels.
+    """(organisation_id, land_code, level) for every organisation: its override, else its
+    kind's levels; plus `gemeindeverband` for those carrying `gemeinde` outside a Verband.
 
-    `organisations` (a select of ids) narrows both branches; planners do not push such a
-    filter into a UNION by themselves, and the whole table is 12,000 rows.
+    `land_code` is the organisation's (NO_LAND for the Bund). `organisations` (a select of
+    ids) narrows every branch; planners do not push such a filter into a UNION by
+    themselves, and the whole table is 12,000 rows.
     """
     kind_levels = union_all(
         *(
@@ -53,17 +156,52 @@ def duty_table(organisations: Select[Any] | None = None) -> Subquery:
             for level in levels
         )
     ).subquery("kind_levels")
-    has_override = exists().where(OrganisationDuty.organisation_id == Organisation.id)
-    overrides = select(OrganisationDuty.organisation_id, OrganisationDuty.level)
+    Org, D = Organisation, OrganisationDuty
+    land = land_key(Org.land_code)
+    has_override = exists().where(D.organisation_id == Org.id)
+    parent = aliased(Organisation)
+    outside_verband = ~exists().where(parent.id == Org.parent_id, parent.kind == VERBAND)
+    overrides = select(D.organisation_id, land.label("land_code"), D.level).join(
+        Org, Org.id == D.organisation_id
+    )
     defaults = (
-        select(Organisation.id.label("organisation_id"), kind_levels.c.level)
-        .join(kind_levels, kind_levels.c.kind == Organisation.kind)
+        select(Org.id.label("organisation_id"), land.label("land_code"), kind_levels.c.level)
+        .join(kind_levels, kind_levels.c.kind == Org.kind)
         .where(~has_override)
     )
+    municipal_kinds = [kind for kind, levels in KIND_LEVELS.items() if "gemeinde" in levels]
+    verband_by_kind = select(Org.id, land, literal(VERBAND)).where(
+        Org.kind.in_(municipal_kinds), ~has_override, outside_verband
+    )
+    explicit = aliased(OrganisationDuty)
+    override_verband = (
+        select(Org.id, land, literal(VERBAND))
+        .join(D, and_(D.organisation_id == Org.id, D.level == "gemeinde"))
+        .where(
+            outside_verband,
+            ~exists().where(explicit.organisation_id == Org.id, explicit.level == VERBAND),
+        )
+    )
+    branches = [overrides, defaults, verband_by_kind, override_verband]
     if organisations is not None:
-        overrides = overrides.where(OrganisationDuty.organisation_id.in_(organisations))
-        defaults = defaults.where(Organisation.id.in_(organisations))
-    return union_all(overrides, defaults).subquery("duty")
+        branches = [b.where(Org.id.in_(organisations)) for b in branches]
+    return union_all(*branches).subquery("duty")
+
+
+def due_pairs(
+    organisations: Select[Any] | None = None, service_ids: list[int] | None = None
+) -> Subquery:
+    """(organisation_id, service_id, land_code) for every organisation due for a service."""
+    duty = duty_table(organisations)
+    levels = service_levels(service_ids)
+    return (
+        select(duty.c.organisation_id, levels.c.service_id, duty.c.land_code)
+        .join(
+            levels,
+            and_(levels.c.land_code == duty.c.land_code, levels.c.level == duty.c.level),
+        )
+        .subquery("due_pairs")
+    )
 
 
 def offering(

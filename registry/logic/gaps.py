@@ -17,7 +17,7 @@ SUMMARY_COLUMNS = (Service.ozg_id, Service.name, Service.themenfeld, Service.exe
 class Gaps:
     organisation: Organisation
     due: int
-    services: list[Service]
+    services: list[duties.LocalService]
     candidates: dict[int, list[candidates.Candidate]]
 
     @property
@@ -31,21 +31,25 @@ def not_offered(org: Organisation):  # type: ignore[no-untyped-def]
 
 
 def gaps(session: Session, org: Organisation, *, years: int = 5, sort: str = "score") -> Gaps:
-    levels = duties.levels_of(org)
-    due = session.scalar(select(func.count(Service.id)).where(Service.executing_level.in_(levels)))
-    missing = session.scalars(
-        select(Service)
-        .where(Service.executing_level.in_(levels), not_offered(org))
+    due = session.scalar(select(func.count(Service.id)).where(duties.is_due(org)))
+    missing = session.execute(
+        select(Service, duties.service_level(org.land_code))
+        .where(duties.is_due(org), not_offered(org))
         .order_by(Service.ozg_id)
         # A gap shows the service's summary only: no texts, no LeiKa keys.
-        .options(load_only(*SUMMARY_COLUMNS), lazyload(Service.leika_rows))
+        .options(
+            load_only(*SUMMARY_COLUMNS),
+            lazyload(Service.leika_rows),
+            lazyload(Service.responsibilities),
+        )
     ).all()
+    local = [duties.LocalService(service, level) for service, level in missing]
     # The gap ids just found, not the gap query again inside the candidate queries.
-    gap_ids = [service.id for service in missing]
+    gap_ids = [service.id for service in local]
     found = (
-        candidates.candidates_for(session, org, gap_ids, years=years, sort=sort) if missing else {}
+        candidates.candidates_for(session, org, gap_ids, years=years, sort=sort) if local else {}
     )
-    return Gaps(org, due or 0, list(missing), found)
+    return Gaps(org, due or 0, local, found)
 
 
 def offered_ids(session: Session, org: Organisation, service_ids: list[int]) -> set[int]:

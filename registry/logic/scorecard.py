@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased, lazyload
 
 from registry.logic import duties
 from registry.logic.paging import Page
-from registry.models import Organisation, OrganisationClosure, OrganisationOffered, Service
+from registry.models import Organisation, OrganisationClosure, OrganisationOffered
 
 
 @dataclass
@@ -47,15 +47,19 @@ def _scope(
 
 def _due_offered(scope: Select[Any]) -> Any:
     """(organisation_id, due, offered) for every organisation in scope that is due."""
+    levels = duties.service_levels()
     per_level = (
-        select(Service.executing_level.label("level"), func.count(Service.id).label("n"))
-        .group_by(Service.executing_level)
+        select(levels.c.land_code, levels.c.level, func.count().label("n"))
+        .group_by(levels.c.land_code, levels.c.level)
         .subquery("per_level")
     )
     duty = duties.duty_table(scope)
     due = (
         select(duty.c.organisation_id, func.sum(per_level.c.n).label("due"))
-        .join(per_level, per_level.c.level == duty.c.level)
+        .join(
+            per_level,
+            and_(per_level.c.level == duty.c.level, per_level.c.land_code == duty.c.land_code),
+        )
         .group_by(duty.c.organisation_id)
         .subquery("due")
     )

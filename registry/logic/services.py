@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session
 from registry.errors import Referenced
 from registry.logic import audit, lookup
 from registry.logic.paging import Page, paginate
-from registry.models import Service, ServiceLeikaKey, Solution, solution_service
+from registry.models import (
+    Organisation,
+    Service,
+    ServiceLeikaKey,
+    ServiceResponsibility,
+    Solution,
+    solution_service,
+)
+from registry.models.vocab import LAND_CODES
 
 SIMPLE_FIELDS = (
     "ozg_id",
@@ -19,6 +27,8 @@ SIMPLE_FIELDS = (
     "lebenslage",
     "executing_level",
     "executing_level_source",
+    "executing_level_reason",
+    "voluntary",
     "description",
     "source",
 )
@@ -91,6 +101,50 @@ def _apply(session: Session, service: Service, data: dict[str, Any]) -> None:
             wanted = sorted(set(data["leika_keys"] or []))
             kept = {row.leika_key: row for row in service.leika_rows}
             service.leika_rows = [kept.get(k) or ServiceLeikaKey(leika_key=k) for k in wanted]
+        if "responsibilities" in data:
+            _replace_responsibilities(service, data["responsibilities"] or [])
         lookup.ensure_unique(
             session, Service.ozg_id, service.ozg_id, service.id, "service", "ozg_id"
         )
+
+
+def _replace_responsibilities(service: Service, rows: list[dict[str, Any]]) -> None:
+    """Keep the rows that stay (so that an unchanged row is no delete and insert)."""
+    kept = {row.land_code: row for row in service.responsibilities}
+    replaced = []
+    for wanted in sorted(rows, key=lambda r: r["land_code"]):
+        row = kept.get(wanted["land_code"]) or ServiceResponsibility(land_code=wanted["land_code"])
+        row.level, row.reason = wanted["level"], wanted["reason"]
+        replaced.append(row)
+    service.responsibilities = replaced
+
+
+def responsibilities(session: Session, service: Service) -> dict[str, Any]:
+    """The level executing the service in each of the 16 Länder, and why."""
+    names = dict(
+        session.execute(
+            select(Organisation.land_code, Organisation.name).where(Organisation.kind == "land")
+        ).all()
+    )
+    own = {row.land_code: row for row in service.responsibilities}
+    items = []
+    for code in LAND_CODES:
+        row = own.get(code)
+        items.append(
+            {
+                "land_code": code,
+                "land_name": names.get(code),
+                "level": row.level if row else service.executing_level,
+                "reason": row.reason if row else service.executing_level_reason,
+                "per_land": row is not None,
+            }
+        )
+    return {
+        "ozg_id": service.ozg_id,
+        "name": service.name,
+        "executing_level": service.executing_level,
+        "executing_level_source": service.executing_level_source,
+        "executing_level_reason": service.executing_level_reason,
+        "voluntary": service.voluntary,
+        "items": items,
+    }

@@ -6,7 +6,7 @@ from registry.models.audit import AuditCounter, AuditEvent
 from registry.models.hierarchy import OrganisationClosure
 from registry.models.koenigstein import KoenigsteinShare
 from registry.models.organisation import Organisation, OrganisationDuty
-from registry.models.service import Service, ServiceLeikaKey
+from registry.models.service import Service, ServiceLeikaKey, ServiceResponsibility
 from registry.models.solution import PriceTier, Solution, solution_service
 from registry.models.stats import OfferingCount, OrganisationOffered
 from registry.models.token import ApiToken
@@ -25,6 +25,7 @@ __all__ = [
     "PriceTier",
     "Service",
     "ServiceLeikaKey",
+    "ServiceResponsibility",
     "Solution",
     "solution_service",
 ]

@@ -74,6 +74,6 @@ class OrganisationDuty(Base):
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
     )
-    level: Mapped[str] = mapped_column(String(10), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), primary_key=True)
 
     __table_args__ = (CheckConstraint(sql_in("level", LEVELS), name="level"),)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
 from registry.models.base import Versioned
 from registry.models.checks import DigitsOnly
-from registry.models.vocab import LEVEL_SOURCES, LEVELS, THEMENFELDER, sql_in
+from registry.models.vocab import LAND_CODES, LEVEL_SOURCES, LEVELS, THEMENFELDER, sql_in
+
+LEVEL_LENGTH = 16  # "gemeindeverband"
 
 
 class Service(Versioned, Base):
@@ -19,8 +21,14 @@ class Service(Versioned, Base):
     name: Mapped[str] = mapped_column(String(300), index=True)
     themenfeld: Mapped[str] = mapped_column(String(60), index=True)
     lebenslage: Mapped[str | None] = mapped_column(String(150))
-    executing_level: Mapped[str] = mapped_column(String(10), index=True)
-    executing_level_source: Mapped[str] = mapped_column(String(10), default="set")
+    # The national default; a Land whose law differs has a ServiceResponsibility row.
+    executing_level: Mapped[str] = mapped_column(String(LEVEL_LENGTH), index=True)
+    executing_level_source: Mapped[str] = mapped_column(String(12), default="set")
+    # One line: the executing authority and its law ("Finanzamt (AO, UStG)").
+    executing_level_reason: Mapped[str | None] = mapped_column(Text)
+    # A freiwillige Leistung (a Musikschule, a Seniorenpass): offered where a body chooses
+    # to, owed by nobody, so due for nobody (DESIGN §2 counts duties, not offers).
+    voluntary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     description: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
     # Folded text for /search (see registry.text), kept in step by registry.models.search.
@@ -29,6 +37,9 @@ class Service(Versioned, Base):
 
     leika_rows: Mapped[list[ServiceLeikaKey]] = relationship(
         cascade="all, delete-orphan", order_by="ServiceLeikaKey.leika_key", lazy="selectin"
+    )
+    responsibilities: Mapped[list[ServiceResponsibility]] = relationship(
+        cascade="all, delete-orphan", order_by="ServiceResponsibility.land_code", lazy="selectin"
     )
 
     __table_args__ = (
@@ -48,6 +59,13 @@ class Service(Versioned, Base):
     def leika_keys(self) -> list[str]:
         return [row.leika_key for row in self.leika_rows]
 
+    def level_in(self, land_code: str | None) -> str:
+        """The level that executes the service in this Land (the default without one)."""
+        for row in self.responsibilities:
+            if row.land_code == land_code:
+                return row.level
+        return self.executing_level
+
 
 class ServiceLeikaKey(Base):
     """A LeiKa key (14 digits) that belongs to the OZG-Leistung."""
@@ -60,3 +78,22 @@ class ServiceLeikaKey(Base):
     leika_key: Mapped[str] = mapped_column(String(14), primary_key=True, index=True)
 
     __table_args__ = (CheckConstraint(DigitsOnly("leika_key", 14), name="leika_key_format"),)
+
+
+class ServiceResponsibility(Base):
+    """A Land whose law gives the service to another level than the national default
+    (Elterngeld: Kreise and kreisfreie Städte in NRW, a Land office in Bayern)."""
+
+    __tablename__ = "service_responsibility"
+
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    land_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    level: Mapped[str] = mapped_column(String(LEVEL_LENGTH), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(sql_in("land_code", LAND_CODES), name="land_code"),
+        CheckConstraint(sql_in("level", LEVELS), name="level"),
+    )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from registry.db import Base
 from registry.models.adoption import Adoption
 from registry.models.organisation import Organisation, OrganisationDuty
-from registry.models.service import Service
+from registry.models.service import Service, ServiceResponsibility
 from registry.models.solution import Solution
 
 NO_LAND = ""  # the Bund has no Land; a key column cannot be NULL
@@ -127,7 +127,10 @@ def _note(session: Session, _context: Any) -> None:
                 _note_organisation(mark, obj, state)
             elif isinstance(obj, OrganisationDuty):
                 mark.touched |= _values(obj, "organisation_id")
-            elif isinstance(obj, Service) and _changed(obj, ("executing_level",)):
+            elif isinstance(obj, ServiceResponsibility) or (
+                isinstance(obj, Service) and _changed(obj, ("executing_level", "voluntary"))
+            ):
+                # A level decides who is due for the service everywhere (or in a Land).
                 mark.everything = True
 
 
@@ -135,6 +138,9 @@ def _note_organisation(mark: Stale, org: Organisation, state: str) -> None:
     # A move changes what reaches a whole subtree, before and after; a deletion leaves
     # nothing to ask what reached it. Both are rare curation steps: recount everything.
     if state == "deleted" or (state == "dirty" and _changed(org, ("parent_id",))):
+        mark.everything = True
+    elif state == "dirty" and "gemeindeverband" in _values(org, "kind"):
+        # Whether a Gemeinde carries the Gemeindeverband level depends on its parent's kind.
         mark.everything = True
     elif state == "new" or _changed(org, ORGANISATION_FIELDS):
         mark.touched.add(org.id)

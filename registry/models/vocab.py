@@ -11,8 +11,13 @@ ORGANISATION_KINDS = (
     "non_territorial",
 )
 TERRITORIAL_KINDS = ORGANISATION_KINDS[:-1]
-LEVELS = ("bund", "land", "kreis", "gemeinde")
-LEVEL_SOURCES = ("set", "derived")
+# Who executes a service (DESIGN §2). `gemeindeverband`: Ämter, Samtgemeinden,
+# Verbandsgemeinden, Verwaltungsgemeinschaften carrying the task for their member Gemeinden.
+LEVELS = ("bund", "land", "kreis", "gemeindeverband", "gemeinde")
+# Where a service's national level comes from: the LeiKa Typisierung where it decides
+# (1 -> bund; 5, 6 -> municipal), the curated seed (authority and law as the reason), an
+# admin's hand, or nothing known (`assumed`: municipal by default, to be curated).
+LEVEL_SOURCES = ("typisierung", "curated", "set", "assumed")
 SOLUTION_STATUSES = ("development", "pilot", "live", "retired")
 CHANNELS = ("fit_store", "efa_marktplatz", "direct", "open_source")
 MATURITY_MODELS = {"1.1": 4, "2.0": 7}  # model version -> highest level

@@ -72,7 +72,7 @@ def build(session: Session, profile: Profile, seed: int, data: Path | None) -> L
         tree = organisations.generated_tree(rng, profile.lands)
         loaded.sources.append("organisations: generated tree")
     if data is not None and (data / "ozg_leistungen.csv").exists():
-        services = catalogue.real_services(data, project_dir("seed") / "executing_levels.toml")
+        services = catalogue.real_services(data, project_dir("seed") / "responsibilities.toml")
         loaded.sources.append("services: OZG catalogue files")
     else:
         services = catalogue.generated_services(rng)
@@ -104,6 +104,15 @@ def build(session: Session, profile: Profile, seed: int, data: Path | None) -> L
         ],
     )
     put(*_services(services), len(services))
+    put(
+        "service_responsibility",
+        ("service_id", "land_code", "level", "reason"),
+        [
+            (s["id"], r["land_code"], r["level"], r["reason"])
+            for s in services
+            for r in s["responsibilities"]
+        ],
+    )
     put(
         "service_leika_key",
         ("service_id", "leika_key"),
@@ -165,9 +174,9 @@ def _organisations(tree: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], li
 
 def _services(services: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], list[tuple]]:
     columns: tuple[str, ...] = ("id", "ozg_id", "name", "themenfeld", "lebenslage")
-    columns += ("executing_level",)
-    columns += ("executing_level_source", "source", "search_name", "search_text", *VERSIONED)
-    rows = [(*(s[c] for c in columns[:8]), *_searched(Service, s), *STAMP) for s in services]
+    columns += ("executing_level", "executing_level_source", "executing_level_reason")
+    columns += ("voluntary", "source", "search_name", "search_text", *VERSIONED)
+    rows = [(*(s[c] for c in columns[:10]), *_searched(Service, s), *STAMP) for s in services]
     return "service", columns, rows
 
 

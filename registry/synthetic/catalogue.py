@@ -18,8 +18,8 @@ SOLUTION_LEVELS = {"gemeinde": 0.7, "kreis": 0.1, "land": 0.14, "bund": 0.06}
 SOLUTION_STATUSES = {"live": 0.8, "pilot": 0.08, "development": 0.07, "retired": 0.05}
 
 
-def real_services(directory: Path, overrides: Path) -> list[dict[str, Any]]:
-    records, _ = ozg_catalog.records(directory, ozg_catalog.overrides_from(overrides))
+def real_services(directory: Path, curated: Path) -> list[dict[str, Any]]:
+    records, _ = ozg_catalog.records(directory, ozg_catalog.curation_from(curated))
     return records
 
 
@@ -34,7 +34,10 @@ def generated_services(rng: random.Random, count: int = 575) -> list[dict[str, A
                 "themenfeld": rng.choice(THEMENFELDER),
                 "lebenslage": None,
                 "executing_level": level,
-                "executing_level_source": "derived",
+                "executing_level_source": "assumed",
+                "executing_level_reason": None,
+                "voluntary": False,
+                "responsibilities": [],
                 "leika_keys": [f"99{rng.randrange(10**12):012d}" for _ in range(rng.randint(1, 4))],
                 "source": "synthetic (generated catalogue of the OZG catalogue's shape)",
             }
