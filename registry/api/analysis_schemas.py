@@ -41,8 +41,14 @@ class EstimateSchema(Schema):
 class CandidateSchema(Schema):
     solution = fields.String(attribute="solution.slug")
     solution_name = fields.String(attribute="solution.name")
-    builder = fields.String(attribute="solution.builder.key")
-    builder_name = fields.String(attribute="solution.builder.name")
+    builder = fields.Function(
+        lambda c: c.solution.builder.key if c.solution.builder else None,
+        allow_none=True,
+        metadata={"description": "null: builder not known yet"},
+    )
+    builder_name = fields.Function(
+        lambda c: c.solution.builder.name if c.solution.builder else None, allow_none=True
+    )
     status = fields.String(attribute="solution.status")
     maturity = fields.Integer(attribute="solution.maturity", allow_none=True)
     maturity_model = fields.String(attribute="solution.maturity_model", allow_none=True)

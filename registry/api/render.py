@@ -45,8 +45,8 @@ def candidate(c: Candidate) -> dict[str, Any]:
     return {
         "solution": solution.slug,
         "solution_name": solution.name,
-        "builder": solution.builder.key,
-        "builder_name": solution.builder.name,
+        "builder": solution.builder.key if solution.builder else None,
+        "builder_name": solution.builder.name if solution.builder else None,
         "status": solution.status,
         "maturity": solution.maturity,
         "maturity_model": solution.maturity_model,

@@ -3,7 +3,7 @@
 import itertools
 
 from flask.views import MethodView
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema
@@ -28,6 +28,10 @@ PRICE_PARAMETERS = {
     "tiered": {"tiers"},
     "koenigstein": {"total_annual_cost_cents", "koenigstein_year"},
 }
+
+
+# host (a `*.` wildcard, labels of a-z0-9 and hyphens, an optional port), then a path prefix
+URL_PATTERN = r"^(?:\*\.)?(?!www\.)[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::[0-9]{1,5})?(?:/[^\s?#]*)?$"
 
 
 class PriceTierSchema(Schema):
@@ -92,8 +96,18 @@ class SolutionSchema(Schema):
     slug = slug(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(allow_none=True)
-    builder = Ref(required=True, metadata={"description": "key of the building organisation"})
-    builder_name = fields.Function(lambda s: s.builder.name, dump_only=True)
+    builder = Ref(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "key of the building organisation; null: not known yet (a solution "
+            "first seen in an OZG-Dashboard export; builders are never guessed), listed by "
+            "`?builder_unknown=true` for curation"
+        },
+    )
+    builder_name = fields.Function(
+        lambda s: s.builder.name if s.builder else None, dump_only=True, allow_none=True
+    )
     operator = Ref(allow_none=True, metadata={"description": "key of the operator"})
     efa = fields.Boolean(metadata={"description": "meets the EfA minimum requirements"})
     status = fields.String(required=True, validate=validate.OneOf(SOLUTION_STATUSES))
@@ -113,6 +127,22 @@ class SolutionSchema(Schema):
         Ref(OZG_ID, "An OZG-ID has exactly 5 digits.", metadata={"example": "10000"}),
         metadata={"description": "OZG-IDs of the services it implements"},
     )
+    url_patterns = fields.List(
+        fields.String(
+            validate=validate.Regexp(
+                URL_PATTERN,
+                error="A host (lowercase, `*.` for any subdomain) and an optional path "
+                "prefix, without scheme and without `www.`: `elterngeld-digital.de/ams`.",
+            )
+        ),
+        validate=validate.Length(max=50),
+        metadata={
+            "description": "where it runs, to recognise it in OZG-Dashboard exports: a host "
+            "(`*.` for any subdomain) and optional path prefix, compared without scheme, "
+            "`www.` and case",
+            "example": ["elterngeld-digital.de"],
+        },
+    )
     price = Whole(PriceSchema)
     price_source = fields.String(
         allow_none=True, metadata={"description": "where the price figures come from"}
@@ -121,6 +151,13 @@ class SolutionSchema(Schema):
     version = fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+    @post_load
+    def _patterns_in_lowercase(self, data, **_kwargs):
+        # compared without case, so stored (and shown) as they are compared
+        if data.get("url_patterns"):
+            data["url_patterns"] = sorted({p.lower() for p in data["url_patterns"]})
+        return data
 
     @validates_schema
     def _maturity_fits_model(self, data, partial=None, **_kwargs):
@@ -144,6 +181,9 @@ class SolutionPatchSchema(SolutionSchema):
 
 class SolutionQueryArgs(PageArgs):
     builder = Ref(metadata={"description": "key of the building organisation"})
+    builder_unknown = fields.Boolean(
+        metadata={"description": "true: only solutions whose builder nobody has confirmed"}
+    )
     status = fields.String(validate=validate.OneOf(SOLUTION_STATUSES))
     efa = fields.Boolean()
     service = ozg_id(metadata={"description": "OZG-ID of an implemented service"})
@@ -160,8 +200,8 @@ class Solutions(MethodView):
     def get(self, args):
         """List solutions
 
-        Ordered by slug. Filter by `builder` (key), `status`, `efa`, `channel` and
-        `service` (OZG-ID).
+        Ordered by slug. Filter by `builder` (key), `builder_unknown`, `status`, `efa`,
+        `channel` and `service` (OZG-ID).
         """
         result = solutions.list_solutions(get_session(), **args)
         return {"items": result.items, "pagination": result.pagination}

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from registry.logic import costs
@@ -78,7 +78,7 @@ def candidates_for(
             SS.c.service_id.in_(service_ids),
             Solution.efa.is_(True),
             Solution.status != "retired",
-            Solution.builder_id != org.id,
+            or_(Solution.builder_id.is_(None), Solution.builder_id != org.id),
         )
     ).all()
     if not pairs:

@@ -244,7 +244,7 @@ def offering(
             literal("built").label("via"),
         )
         .join(SS, SS.c.solution_id == Solution.id)
-        .where(Solution.status == "live")
+        .where(Solution.status == "live", Solution.builder_id.is_not(None))
     )
     if organisation_id is not None:
         adopted = adopted.where(_match(C.descendant_id, organisation_id))

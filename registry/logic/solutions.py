@@ -16,6 +16,7 @@ from registry.models import (
     PriceTier,
     Service,
     Solution,
+    SolutionUrlPattern,
     solution_service,
 )
 from registry.models.solution import PRICE_PARAMETERS
@@ -42,6 +43,7 @@ def list_solutions(
     page: int,
     page_size: int,
     builder: str | None = None,
+    builder_unknown: bool | None = None,
     status: str | None = None,
     efa: bool | None = None,
     service: str | None = None,
@@ -50,6 +52,9 @@ def list_solutions(
     stmt: Select[Any] = select(Solution)
     if builder:
         stmt = stmt.where(Solution.builder_id == lookup.organisation(session, builder).id)
+    if builder_unknown is not None:
+        unknown = Solution.builder_id.is_(None)
+        stmt = stmt.where(unknown if builder_unknown else ~unknown)
     if status:
         stmt = stmt.where(Solution.status == status)
     if efa is not None:
@@ -106,7 +111,17 @@ def _apply(session: Session, solution: Solution, data: dict[str, Any]) -> None:
             if field in data:
                 setattr(solution, field, data[field])
         if "builder" in data:
-            solution.builder = lookup.organisation(session, data["builder"], field="builder")
+            solution.builder = (
+                lookup.organisation(session, data["builder"], field="builder")
+                if data["builder"]
+                else None
+            )
+        if "url_patterns" in data:
+            wanted = sorted({p.lower() for p in data["url_patterns"] or []})
+            kept = {row.pattern: row for row in solution.url_pattern_rows}
+            solution.url_pattern_rows = [
+                kept.get(p) or SolutionUrlPattern(pattern=p) for p in wanted
+            ]
         if "operator" in data:
             solution.operator = (
                 lookup.organisation(session, data["operator"], field="operator")

@@ -7,7 +7,7 @@ from registry.models.hierarchy import OrganisationClosure
 from registry.models.koenigstein import KoenigsteinShare
 from registry.models.organisation import Organisation, OrganisationDuty
 from registry.models.service import Service, ServiceLeikaKey, ServiceResponsibility
-from registry.models.solution import PriceTier, Solution, solution_service
+from registry.models.solution import PriceTier, Solution, SolutionUrlPattern, solution_service
 from registry.models.stats import OfferingCount, OrganisationOffered
 from registry.models.token import ApiToken
 
@@ -27,5 +27,6 @@ __all__ = [
     "ServiceLeikaKey",
     "ServiceResponsibility",
     "Solution",
+    "SolutionUrlPattern",
     "solution_service",
 ]

@@ -28,6 +28,9 @@ class Adoption(Versioned, Base):
     provenance: Mapped[str] = mapped_column(String(20))
     evidence_url: Mapped[str | None] = mapped_column(String(500))
     confirmed_on: Mapped[date | None] = mapped_column(Date)
+    # Set when later evidence says the opposite (an OZG-Dashboard export listing the
+    # service there as `nicht ok` / `nein`): the claim is kept, but visibly in doubt.
+    contradicted_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")

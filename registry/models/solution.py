@@ -75,7 +75,9 @@ class Solution(Versioned, Base):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(300), index=True)
     description: Mapped[str | None] = mapped_column(Text)
-    builder_id: Mapped[int] = mapped_column(
+    # NULL: nobody has confirmed who built it (a solution first seen in an OZG-Dashboard
+    # export); never guessed, flagged for curation instead.
+    builder_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
     operator_id: Mapped[int | None] = mapped_column(
@@ -101,13 +103,16 @@ class Solution(Versioned, Base):
     koenigstein_year: Mapped[int | None] = mapped_column(Integer)
     price_source: Mapped[str | None] = mapped_column(Text)
 
-    builder: Mapped[Organisation] = relationship(foreign_keys=[builder_id], lazy="joined")
+    builder: Mapped[Organisation | None] = relationship(foreign_keys=[builder_id], lazy="joined")
     operator: Mapped[Organisation | None] = relationship(foreign_keys=[operator_id], lazy="joined")
     services: Mapped[list[Service]] = relationship(
         secondary=solution_service, order_by=Service.ozg_id, lazy="selectin"
     )
     tiers: Mapped[list[PriceTier]] = relationship(
         cascade="all, delete-orphan", order_by="PriceTier.position", lazy="selectin"
+    )
+    url_pattern_rows: Mapped[list[SolutionUrlPattern]] = relationship(
+        cascade="all, delete-orphan", order_by="SolutionUrlPattern.pattern", lazy="selectin"
     )
 
     __table_args__ = (
@@ -125,6 +130,10 @@ class Solution(Versioned, Base):
     @property
     def key(self) -> str:
         return self.slug
+
+    @property
+    def url_patterns(self) -> list[str]:
+        return [row.pattern for row in self.url_pattern_rows]
 
     @property
     def price(self) -> dict[str, Any]:
@@ -158,3 +167,15 @@ class PriceTier(Base):
         CheckConstraint("annual_fee_cents >= 0", name="annual_fee_cents"),
         CheckConstraint("max_population IS NULL OR max_population >= 0", name="max_population"),
     )
+
+
+class SolutionUrlPattern(Base):
+    """Where the solution runs: a host (`*.` for any subdomain) and optional path prefix,
+    lowercase, without scheme and `www.`; an OZG-Dashboard row's `url` is matched to it."""
+
+    __tablename__ = "solution_url_pattern"
+
+    solution_id: Mapped[int] = mapped_column(
+        ForeignKey("solution.id", ondelete="CASCADE"), primary_key=True
+    )
+    pattern: Mapped[str] = mapped_column(String(300), primary_key=True)
