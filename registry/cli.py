@@ -215,7 +215,7 @@ def import_ozg_catalog(directory: Path) -> None:
     _finish(ozg_catalog.import_dir, directory)
 
 
-def _finish(run, *args) -> None:  # type: ignore[no-untyped-def]
+def _finish(run, *args):  # type: ignore[no-untyped-def]
     """Run an import in one transaction: commit it whole, or nothing when any was rejected."""
     with _unit_of_work() as session:
         report = run(session, *args)
@@ -227,15 +227,23 @@ def _finish(run, *args) -> None:  # type: ignore[no-untyped-def]
         click.echo(line)
     if report.rejected:
         raise click.ClickException("nothing was imported: fix the rejected records first")
+    return report
 
 
 @import_group.command("dashboard")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_dashboard(file: Path) -> None:
-    """Solutions and adoptions from an OZG-Dashboard CSV export."""
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="the export's date: confirmed_on of the evidence [default: today]",
+)
+def import_dashboard(file: Path, as_of) -> None:  # type: ignore[no-untyped-def]
+    """Adoptions (and unknown-builder solutions) from an OZG-Dashboard export, CSV or XLSX."""
     from registry.importers import dashboard
 
-    _finish(dashboard.import_file, file)
+    report = _finish(dashboard.import_file, file, as_of.date() if as_of else None)
+    if not report.used:
+        raise click.ClickException("nothing in the file could be used (see the skipped reasons)")
 
 
 @import_group.command("bundle")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -106,9 +107,42 @@ def base_app(database_url: str) -> Flask:
     return create_app({"DATABASE_URL": database_url, "TESTING": True})
 
 
+# Seeded worlds, built once per backend and run when a test asks for them with
+# `@pytest.mark.world(name)`: "nrw" is `registry seed` narrowed to Nordrhein-Westfalen and
+# Bremen (every Land, the whole catalogue, the real solutions, the demo adoptions);
+# "germany" is `registry seed` itself, all of Germany.
+WORLDS: dict[str, frozenset[str] | None] = {"nrw": frozenset({"04", "05"}), "germany": None}
+
+
+@pytest.fixture(scope="session")
+def worlds(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from registry.seed import seed
+
+    built: dict[str, tuple[str, Engine]] = {}
+
+    def world(name: str) -> Engine:
+        if name not in built:
+            url = fresh_database_url(
+                backend, run_database_name(f"world_{name}"), tmp_path_factory.mktemp(name)
+            )
+            migrate.upgrade(url)
+            engine = make_engine(url)
+            with Session(engine) as session:
+                seed(session, lands=WORLDS[name])
+                session.commit()
+            built[name] = (url, engine)
+        return built[name][1]
+
+    yield world
+    for url, engine in built.values():
+        engine.dispose()
+        drop_database(backend, url)
+
+
 @pytest.fixture
-def connection(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as conn:
+def connection(request: pytest.FixtureRequest, engine: Engine, worlds: Any) -> Iterator[Connection]:
+    marker = request.node.get_closest_marker("world")
+    with (worlds(marker.args[0]) if marker else engine).connect() as conn:
         outer = conn.begin()
         yield conn
         outer.rollback()

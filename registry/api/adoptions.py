@@ -44,7 +44,17 @@ class AdoptionSchema(Schema):
         metadata={"description": "where the claim comes from; `illustrative` marks demo data"},
     )
     evidence_url = fields.Url(allow_none=True, validate=validate.Length(max=500))
-    confirmed_on = fields.Date(allow_none=True)
+    confirmed_on = fields.Date(
+        allow_none=True, metadata={"description": "when the source last confirmed the claim"}
+    )
+    contradicted_on = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "when later evidence said the opposite (an OZG-Dashboard export "
+            "listing the service there as `nicht ok` / `nein`); the claim is kept, in doubt, "
+            "until confirmed again or curated"
+        },
+    )
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
     version = fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)

@@ -44,6 +44,7 @@ class Report:
     counts: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> how many
     warnings: Counter[str] = field(default_factory=Counter)  # landed, but look at it
+    notes: list[str] = field(default_factory=list)  # how the input was read
     rejected: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -55,6 +56,11 @@ class Report:
             "warnings": dict(self.warnings),
             "rejected": self.rejected,
         }
+
+    @property
+    def used(self) -> int:
+        """Records written or confirmed: 0 means the input gave nothing usable."""
+        return sum(n for what, n in self.counts.items() if what != "skipped")
 
     @contextmanager
     def attempt(self, session: Session, record: str) -> Iterator[None]:
@@ -73,9 +79,15 @@ class Report:
             self.rejected.append({"record": record, "reason": f"missing {error}"})
 
     def lines(self) -> list[str]:
-        out = [
+        out = list(self.notes)
+        out.append(
             f"created {self.counts['created']}, updated {self.counts['updated']}, "
             f"unchanged {self.counts['unchanged']}"
+        )
+        out += [
+            f"{what} {n}"
+            for what, n in sorted(self.counts.items())
+            if what not in ("created", "updated", "unchanged")
         ]
         out += [f"skipped {n}: {reason}" for reason, n in sorted(self.skipped.items())]
         out += [f"warning {n}: {reason}" for reason, n in sorted(self.warnings.items())]

@@ -22,6 +22,7 @@ SIMPLE_FIELDS = (
     "provenance",
     "evidence_url",
     "confirmed_on",
+    "contradicted_on",
     "note",
 )
 # The dates must follow the order in which the stages are reached.
