@@ -84,17 +84,33 @@ def db_current() -> None:
     help="folder with the GV100AD and OZG catalogue files [default: seed/official]",
 )
 @click.option("--no-data", is_flag=True, help="generate the tree and catalogue too")
+@click.option(
+    "--land",
+    "lands",
+    multiple=True,
+    help="only the bodies of this Land (code 01-16, repeatable; every Land itself stays) "
+    "[default: all of Germany]",
+)
 def seed_command(
     directory: Path | None,
     synthetic: str | None,
     seed_number: int,
     data: Path | None,
     no_data: bool,
+    lands: tuple[str, ...],
 ) -> None:
-    """Load the reference facts and the demo scenario in seed/ (idempotent).
+    """Load all of Germany (GV100AD), the OZG catalogue with who executes each service per
+    Land, the real solutions and the labelled demo scenario from seed/ (idempotent).
 
     With --synthetic, load a deterministic generated dataset into an empty database instead.
     """
+    from registry.models.vocab import LAND_CODES
+
+    unknown = [code for code in lands if code not in LAND_CODES]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: a Land code is 01 to 16", param_hint="--land"
+        )
     if synthetic:
         _synthetic(
             synthetic, seed_number, None if no_data else data or project_dir("seed") / "official"
@@ -103,7 +119,7 @@ def seed_command(
     from registry.seed import seed
 
     with _unit_of_work() as session:
-        report = seed(session, directory)
+        report = seed(session, directory, lands=frozenset(lands) if lands else None)
         session.commit()
     for name, counts in report.items():
         figures = ", ".join(f"{count} {what}" for what, count in sorted(counts.items()))
@@ -138,6 +154,30 @@ def _unit_of_work() -> Iterator[Session]:
     with _app().app_context():
         g.actor = "cli"
         yield get_session()
+
+
+@main.group()
+def duties() -> None:
+    """Who executes which service, per Land."""
+
+
+@duties.command("summary")
+@click.option("--land", "lands", multiple=True, help="Land code 01-16 (repeatable) [default: all]")
+def duties_summary(lands: tuple[str, ...]) -> None:
+    """Services per executing level in a Land, and what each kind of body is due for."""
+    from registry.logic import responsibilities
+    from registry.models.vocab import LAND_CODES
+
+    unknown = [code for code in lands if code not in LAND_CODES]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: a Land code is 01 to 16", param_hint="--land"
+        )
+    with _unit_of_work() as session:
+        for code in lands or LAND_CODES:
+            for line in responsibilities.lines(responsibilities.summary(session, code)):
+                click.echo(line)
+            click.echo("")
 
 
 @main.group()

@@ -8,14 +8,9 @@ from sqlalchemy.orm import sessionmaker
 from registry import migrate
 from registry.db import make_engine
 from registry.importers import bundle
-from registry.seed import seed
 from tests.conftest import drop_database, fresh_database_url, run_database_name
 
-
-@pytest.fixture
-def seeded(session):
-    seed(session)
-    session.commit()
+seeded = pytest.mark.world("nrw")
 
 
 @pytest.fixture
@@ -32,20 +27,22 @@ def _files(directory):
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
 
-def test_export_import_export_is_byte_identical(seeded, session, empty_database, tmp_path):
+@seeded
+def test_export_import_export_is_byte_identical(session, empty_database, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     counts = bundle.export_dir(session, first)
     assert counts == {
         "koenigstein_shares": 16,
-        "organisations": 60,
-        "services": 50,
-        "solutions": 15,
-        "adoptions": 40,
+        # GV100AD narrowed to NRW and Bremen (every Land stays) + Bund + 6 other bodies
+        "organisations": 457,
+        "services": 557,  # the whole OZG catalogue
+        "solutions": 63,
+        "adoptions": 37,
     }
     with empty_database() as target:
         report = bundle.import_records(target, bundle.read_dir(first))
         assert report.rejected == []
-        assert report.counts["created"] == 181
+        assert report.counts["created"] == 16 + 457 + 557 + 63 + 37
         target.commit()
         bundle.export_dir(target, second)
         again = bundle.import_records(target, bundle.read_dir(first))
@@ -53,7 +50,8 @@ def test_export_import_export_is_byte_identical(seeded, session, empty_database,
     assert _files(first) == _files(second)
 
 
-def test_ndjson_is_sorted_by_key_and_csv_opens_in_german_spreadsheets(seeded, session, tmp_path):
+@seeded
+def test_ndjson_is_sorted_by_key_and_csv_opens_in_german_spreadsheets(session, tmp_path):
     bundle.export_dir(session, tmp_path)
     lines = (tmp_path / "organisations.ndjson").read_text(encoding="utf-8").splitlines()
     keys = [json.loads(line).get("ars") for line in lines]
@@ -62,12 +60,13 @@ def test_ndjson_is_sorted_by_key_and_csv_opens_in_german_spreadsheets(seeded, se
     raw = (tmp_path / "services.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the umlauts right
     header = raw.decode("utf-8-sig").splitlines()[0]
-    assert header.split(";")[:3] == ["description", "executing_level", "executing_level_source"]
+    assert header.split(";")[:3] == ["description", "executing_level", "executing_level_reason"]
     solutions = (tmp_path / "solutions.csv").read_text(encoding="utf-8-sig")
     assert "price_model" in solutions.splitlines()[0]
 
 
-def test_rejected_record_means_nothing_lands(seeded, session, tmp_path):
+@seeded
+def test_rejected_record_means_nothing_lands(session, tmp_path):
     bundle.export_dir(session, tmp_path)
     services = tmp_path / "services.ndjson"
     lines = services.read_text(encoding="utf-8").splitlines()
@@ -80,26 +79,29 @@ def test_rejected_record_means_nothing_lands(seeded, session, tmp_path):
     assert report.rejected == [
         {
             "record": "service line 4",
-            "reason": "executing_level: Must be one of: bund, land, kreis, gemeinde.",
+            "reason": "executing_level: Must be one of: "
+            "bund, land, kreis, gemeindeverband, gemeinde.",
         }
     ]
 
 
-def test_http_export_streams_and_import_round_trips(seeded, client, anonymous):
+@seeded
+def test_http_export_streams_and_import_round_trips(client, anonymous):
     assert anonymous.get("/api/v1/export").status_code == 401
     response = client.get("/api/v1/export")
     assert response.status_code == 200
     assert response.mimetype == "application/x-ndjson"
     body = response.get_data(as_text=True)
     types = [json.loads(line)["type"] for line in body.splitlines()]
-    assert types.count("organisation") == 60 and types.count("adoption") == 40
+    assert types.count("organisation") == 457 and types.count("adoption") == 37
     report = client.post("/api/v1/import", data=body, content_type="application/x-ndjson")
     assert report.status_code == 200
     assert report.get_json() == {
         "created": 0,
         "updated": 0,
-        "unchanged": 181,
+        "unchanged": 16 + 457 + 557 + 63 + 37,
         "skipped": {},
+        "warnings": {},
         "rejected": [],
     }
 

@@ -58,7 +58,7 @@ def live_server(backend, tmp_path):
         from registry.db import get_session
 
         session = get_session()
-        seed(session)
+        seed(session, lands=frozenset({"05"}))
         session.commit()
     token = make_token(app, "admin", name="integrator")
     server = make_server("127.0.0.1", 0, app, threaded=True)

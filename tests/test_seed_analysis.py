@@ -2,7 +2,7 @@
 
 import pytest
 
-from registry.seed import seed
+pytestmark = pytest.mark.world("nrw")
 
 RUHR = {
     "059110000000": "Bochum",
@@ -15,23 +15,17 @@ RUHR = {
 MUELHEIM, BOCHUM = "051170000000", "059110000000"
 
 
-@pytest.fixture
-def seeded(session):
-    seed(session)
-    session.commit()
-
-
 def _ids(items):
     return {item["service"]["ozg_id"] for item in items}
 
 
-def test_muelheims_gaps_include_what_bochum_offers(seeded, client):
+def test_muelheims_gaps_include_what_bochum_offers(client):
     gaps = _ids(client.get(f"/api/v1/organisations/{MUELHEIM}/gaps").get_json()["gaps"])
     # Bochum's demo adoptions: Unterhaltsvorschuss, Wohnsitzmeldungen, Baugenehmigung.
     assert {"10035", "10124", "10519"} <= gaps
 
 
-def test_compare_lists_what_bochum_offers_with_its_solutions(seeded, client):
+def test_compare_lists_what_bochum_offers_with_its_solutions(client):
     body = client.get(f"/api/v1/organisations/{MUELHEIM}/compare/{BOCHUM}").get_json()
     lacking = {i["service"]["ozg_id"]: i["solutions"] for i in body["b_offers_a_lacks"]}
     assert set(lacking) == {"10035", "10124", "10519"}
@@ -43,7 +37,7 @@ def test_compare_lists_what_bochum_offers_with_its_solutions(seeded, client):
     assert set(lacking) <= gaps
 
 
-def test_scorecard_ranks_each_ruhr_city_among_nrw_kreisfreie_staedte(seeded, client):
+def test_scorecard_ranks_each_ruhr_city_among_nrw_kreisfreie_staedte(client):
     ranks = {}
     for ars in RUHR:
         card = client.get(f"/api/v1/organisations/{ars}/scorecard").get_json()
@@ -57,7 +51,7 @@ def test_scorecard_ranks_each_ruhr_city_among_nrw_kreisfreie_staedte(seeded, cli
     assert order.index("059130000000") < order.index(BOCHUM) < order.index(MUELHEIM)
 
 
-def test_search_finds_seeded_records(seeded, client):
+def test_search_finds_seeded_records(client):
     def keys(q):
         return {i["key"] for i in client.get(f"/api/v1/search?q={q}").get_json()["items"]}
 
