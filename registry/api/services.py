@@ -93,7 +93,7 @@ class ServiceSchema(Schema):
 
     @validates("responsibilities")
     def _one_row_per_land(self, rows, **_kwargs):
-        codes = [row["land_code"] for row in rows]
+        codes = [row.get("land_code") for row in rows]
         doubled = sorted({code for code in codes if codes.count(code) > 1})
         if doubled:
             raise ValidationError(f"One row per Land; given twice: {', '.join(doubled)}.")

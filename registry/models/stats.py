@@ -128,7 +128,8 @@ def _note(session: Session, _context: Any) -> None:
             elif isinstance(obj, OrganisationDuty):
                 mark.touched |= _values(obj, "organisation_id")
             elif isinstance(obj, ServiceResponsibility) or (
-                isinstance(obj, Service) and _changed(obj, ("executing_level", "voluntary"))
+                isinstance(obj, Service)
+                and _changed(obj, ("executing_level", "voluntary", "responsibilities"))
             ):
                 # A level decides who is due for the service everywhere (or in a Land).
                 mark.everything = True
