@@ -44,10 +44,12 @@ class CandidateSchema(Schema):
     builder = fields.Function(
         lambda c: c.solution.builder.key if c.solution.builder else None,
         allow_none=True,
-        metadata={"description": "null: builder not known yet"},
+        metadata={"description": "null: builder not known yet", "type": "string"},
     )
     builder_name = fields.Function(
-        lambda c: c.solution.builder.name if c.solution.builder else None, allow_none=True
+        lambda c: c.solution.builder.name if c.solution.builder else None,
+        allow_none=True,
+        metadata={"type": "string"},
     )
     status = fields.String(attribute="solution.status")
     maturity = fields.Integer(attribute="solution.maturity", allow_none=True)

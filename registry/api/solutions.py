@@ -106,7 +106,10 @@ class SolutionSchema(Schema):
         },
     )
     builder_name = fields.Function(
-        lambda s: s.builder.name if s.builder else None, dump_only=True, allow_none=True
+        lambda s: s.builder.name if s.builder else None,
+        dump_only=True,
+        allow_none=True,
+        metadata={"type": "string"},
     )
     operator = Ref(allow_none=True, metadata={"description": "key of the operator"})
     efa = fields.Boolean(metadata={"description": "meets the EfA minimum requirements"})
