@@ -140,10 +140,26 @@ def responsibility(ozg_id: str, types: list[str], curation: Curation) -> dict[st
     return {
         "executing_level": level,
         "executing_level_source": source,
+        "level_note": _level_note(entry, source),
         "voluntary": bool((entry or {}).get("voluntary")),
         "executing_level_reason": reason,
         "responsibilities": [lands[code] for code in sorted(lands)],
     }
+
+
+def _level_note(entry: dict[str, Any] | None, source: str) -> str:
+    """Where the level comes from, for the service's `source`: what was read, what not."""
+    if entry is None:
+        return {
+            "typisierung": "executing level from the LeiKa Typisierung",
+            "assumed": "executing level ASSUMED municipal: not curated yet",
+        }[source]
+    note = "executing level curated in seed/responsibilities.toml"
+    if entry.get("sources"):
+        note += "; read: " + ", ".join(entry["sources"])
+    if entry.get("uncertain"):
+        note += "; UNCERTAIN: " + " ".join(str(entry["uncertain"]).split())
+    return note
 
 
 def records(directory: Path, curation: Curation) -> tuple[list[dict[str, Any]], Report]:
@@ -168,14 +184,16 @@ def records(directory: Path, curation: Curation) -> tuple[list[dict[str, Any]], 
         ozg_id = row["ozg_id"].strip()
         if not (len(ozg_id) == 5 and ozg_id.isdigit()):
             raise ImportFailed("ozg_leistungen.csv", number, f"OZG-ID '{ozg_id}' is not 5 digits")
+        decided = responsibility(ozg_id, types[ozg_id], curation)
+        note = decided.pop("level_note")
         record = {
             "ozg_id": ozg_id,
             "name": row["name"].strip(),
             "themenfeld": row["themenfeld"].strip(),
             "lebenslage": row["lage"].strip() or None,
-            **responsibility(ozg_id, types[ozg_id], curation),
+            **decided,
             "leika_keys": sorted(keys[ozg_id]),
-            "source": SOURCE.format(file="ozg_leistungen.csv"),
+            "source": f"{SOURCE.format(file='ozg_leistungen.csv')}; {note}",
         }
         if record["executing_level_source"] == "assumed":
             report.warnings[ASSUMED] += 1

@@ -13,15 +13,26 @@ from pathlib import Path
 # KIND_LEVELS of registry.logic.duties, as rows.
 KIND_LEVELS = """kind_levels(kind, level) AS (VALUES ('bund', 'bund'), ('land', 'land'),
   ('kreis', 'kreis'), ('kreisfreie_stadt', 'kreis'), ('kreisfreie_stadt', 'gemeinde'),
-  ('gemeinde', 'gemeinde'))"""
+  ('gemeindeverband', 'gemeindeverband'), ('gemeinde', 'gemeinde'))"""
 
-GAPS = f"""WITH {KIND_LEVELS},
-o AS (SELECT id, kind FROM organisation WHERE ars = :ars),
-levels AS (
+# An organisation's levels: its duties override, else its kind's; plus gemeindeverband for
+# one carrying gemeinde that belongs to no Gemeindeverband (registry.logic.duties).
+ORG_LEVELS = """base AS (
   SELECT d.level FROM organisation_duty d JOIN o ON d.organisation_id = o.id
   UNION
   SELECT kl.level FROM kind_levels kl JOIN o ON kl.kind = o.kind
   WHERE NOT EXISTS (SELECT 1 FROM organisation_duty d JOIN o ON d.organisation_id = o.id)),
+levels AS (
+  SELECT level FROM base
+  UNION
+  SELECT 'gemeindeverband' FROM base JOIN o ON base.level = 'gemeinde'
+  WHERE NOT EXISTS (SELECT 1 FROM organisation p WHERE p.id = o.parent_id
+                    AND p.kind = 'gemeindeverband'))"""
+
+GAPS = f"""WITH {KIND_LEVELS},
+o AS (SELECT id, kind, parent_id, coalesce(land_code, '') AS land FROM organisation
+      WHERE ars = :ars),
+{ORG_LEVELS},
 offered AS (
   SELECT ss.service_id FROM o
   JOIN organisation_closure c ON c.descendant_id = o.id
@@ -32,19 +43,37 @@ offered AS (
   UNION
   SELECT ss.service_id FROM o JOIN solution s ON s.builder_id = o.id AND s.status = 'live'
   JOIN solution_service ss ON ss.solution_id = s.id)
-SELECT sv.ozg_id, sv.name FROM service sv
-WHERE sv.executing_level IN (SELECT level FROM levels)
+SELECT sv.ozg_id, sv.name FROM service sv JOIN o
+LEFT JOIN service_responsibility r ON r.service_id = sv.id AND r.land_code = o.land
+WHERE NOT sv.voluntary
+  AND coalesce(r.level, sv.executing_level) IN (SELECT level FROM levels)
   AND sv.id NOT IN (SELECT service_id FROM offered)
 ORDER BY sv.ozg_id"""
 
 COVERAGE = f"""WITH {KIND_LEVELS},
-sv AS (SELECT id, executing_level AS level FROM service WHERE ozg_id = :ozg_id),
-duty AS (
+sv AS (SELECT id FROM service WHERE ozg_id = :ozg_id AND NOT voluntary),
+base AS (
   SELECT organisation_id, level FROM organisation_duty
   UNION ALL
   SELECT o.id, kl.level FROM organisation o JOIN kind_levels kl ON kl.kind = o.kind
   WHERE NOT EXISTS (SELECT 1 FROM organisation_duty d WHERE d.organisation_id = o.id)),
-due AS (SELECT duty.organisation_id FROM duty JOIN sv ON duty.level = sv.level),
+duty AS (
+  SELECT organisation_id, level FROM base
+  UNION ALL
+  SELECT base.organisation_id, 'gemeindeverband' FROM base
+  JOIN organisation o ON o.id = base.organisation_id
+  WHERE base.level = 'gemeinde'
+    AND NOT EXISTS (SELECT 1 FROM base b2 WHERE b2.organisation_id = base.organisation_id
+                    AND b2.level = 'gemeindeverband')
+    AND NOT EXISTS (SELECT 1 FROM organisation p WHERE p.id = o.parent_id
+                    AND p.kind = 'gemeindeverband')),
+due AS (
+  SELECT duty.organisation_id FROM duty
+  JOIN organisation o ON o.id = duty.organisation_id
+  JOIN sv JOIN service s ON s.id = sv.id
+  LEFT JOIN service_responsibility r ON r.service_id = sv.id
+    AND r.land_code = coalesce(o.land_code, '')
+  WHERE duty.level = coalesce(r.level, s.executing_level)),
 offering AS (
   SELECT c.descendant_id AS organisation_id FROM sv
   JOIN solution_service ss ON ss.service_id = sv.id

@@ -236,9 +236,12 @@ def pick_targets(app: Any, url: str, land: str) -> tuple[dict[str, list[str]], d
     with psycopg.connect(url) as connection:
         municipalities = [
             ars
+            # the bodies carrying the municipal level: a Gemeinde in an Amt or
+            # Verwaltungsgemeinschaft leaves most of it to its Verband
             for (ars,) in connection.execute(
-                "SELECT ars FROM organisation WHERE kind = 'gemeinde' AND land_code = %s "
-                "ORDER BY md5(ars) LIMIT 8",
+                "SELECT o.ars FROM organisation o LEFT JOIN organisation p ON p.id = o.parent_id "
+                "WHERE o.land_code = %s AND (o.kind = 'gemeindeverband' OR (o.kind = 'gemeinde' "
+                "AND coalesce(p.kind, '') <> 'gemeindeverband')) ORDER BY md5(o.ars) LIMIT 8",
                 (land,),
             )
         ]
@@ -250,13 +253,17 @@ def pick_targets(app: Any, url: str, land: str) -> tuple[dict[str, list[str]], d
             )
         ]
     client = app.test_client()
-    gap_service, cost_solution = [], []
+    gap_service, cost_solution, with_gaps = [], [], []
     for ars in municipalities:
         gaps = client.get(f"/api/v1/organisations/{ars}/gaps").get_json()["gaps"]
+        if not gaps:
+            continue
+        with_gaps.append(ars)
         with_candidates = [g for g in gaps if g["top_candidates"]] or gaps
         gap_service.append(with_candidates[0]["service"]["ozg_id"])
         top = with_candidates[0]["top_candidates"]
         cost_solution.append(top[0]["solution"] if top else None)
+    municipalities = with_gaps
     org = "/api/v1/organisations/"
     endpoints = {
         "gaps": [f"{org}{ars}/gaps" for ars in municipalities],
