@@ -234,3 +234,20 @@ def test_cli_exits_non_zero_when_nothing_could_be_used(tmp_path, world_cli):
     assert result.exit_code != 0
     assert "skipped 1: art_flaechendeckung 'nicht in Auswertung berücksichtigt'" in result.output
     assert "nothing in the file could be used" in result.output
+
+
+def test_a_title_above_the_header_and_numbers_saved_as_text_are_read(tmp_path):
+    expected = dashboard_file.read(EXPORT)
+    data = [["Dashboard Digitale Verwaltung – Export vom 30.11.2026"], [], *rows()]
+    data[3][2] = data[3][2].lstrip("0")  # 59110000000: Excel dropped the leading zero
+    data[3][7] += ".0"  # 10000.0: and wrote the integer as a float
+    found = dashboard_file.read(write_csv(tmp_path / "titled.csv", data, ";", "utf-8"))
+    assert [r.ars for r in found.rows] == [r.ars for r in expected.rows]
+    assert [r.ozgid for r in found.rows] == [r.ozgid for r in expected.rows]
+    assert found.rows[0].line == 4  # line numbers stay those of the file
+    book = Workbook()
+    book.active.append(["Export vom 30.11.2026"])
+    for values in rows():
+        book.active.append(values)
+    book.save(tmp_path / "titled.xlsx")
+    assert dashboard_file.read(tmp_path / "titled.xlsx").rows[0].ars == BOCHUM

@@ -135,25 +135,41 @@ def _strict(raw: bytes, encoding: str, name: str) -> str:
         raise ImportFailed(name, line, f"not valid {encoding} (it says it is)") from None
 
 
+HEADER_SEARCH = 20  # lines above the header (a title, a date) that a spreadsheet may add
+
+
 def _csv(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(DELIMITERS, key=lambda d: _known(header_line, d))
+    candidates = [line for line in text.splitlines() if line.strip()][:HEADER_SEARCH]
+    delimiter = max(
+        DELIMITERS, key=lambda d: max((_known(line, d) for line in candidates), default=0)
+    )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    out = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        if header is None:
-            header = _header(values, name, reader.line_num)
-            continue
-        if len(values) > len(header):
-            out.append((reader.line_num, {"__extra__": values[len(header) :]}))
-            continue
-        out.append((reader.line_num, dict(zip(header, values, strict=False))))
-    if header is None:
+    lines = [(reader.line_num, values) for values in reader if any(v.strip() for v in values)]
+    return _records(lines, name)
+
+
+def _records(lines: list[tuple[int, list[Any]]], name: str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows as dicts by the header: the first row naming the required columns (a title or
+    a date a spreadsheet program put above it is passed over), else the first row."""
+    if not lines:
         raise ImportFailed(name, None, "the file is empty")
+    start = next(
+        (i for i, (_, values) in enumerate(lines[:HEADER_SEARCH]) if not _title_row(values)), 0
+    )
+    line, values = lines[start]
+    header = _header(values, name, line)
+    out = []
+    for number, values in lines[start + 1 :]:
+        if len(values) > len(header) and any(str(v or "").strip() for v in values[len(header) :]):
+            out.append((number, {"__extra__": values[len(header) :]}))
+            continue
+        out.append((number, dict(zip(header, values, strict=False))))
     return out
+
+
+def _title_row(values: list[Any]) -> bool:
+    """Not the header: it names fewer columns than the export must have."""
+    return sum(1 for v in values if _column(v) in REQUIRED) < len(REQUIRED)
 
 
 def _known(header_line: str, delimiter: str) -> int:
@@ -187,18 +203,12 @@ def _xlsx(path: Path) -> list[tuple[int, dict[str, Any]]]:
         raise ImportFailed(path.name, None, f"not a readable XLSX file ({error})") from None
     try:
         sheet = book.worksheets[0]
-        header: list[str] | None = None
-        out = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if not any(v is not None and str(v).strip() for v in values):
-                continue
-            if header is None:
-                header = _header(list(values), path.name, number)
-                continue
-            out.append((number, dict(zip(header, values, strict=False))))
-        if header is None:
-            raise ImportFailed(path.name, None, "the first sheet is empty")
-        return out
+        lines = [
+            (number, list(values))
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            if any(v is not None and str(v).strip() for v in values)
+        ]
+        return _records(lines, path.name)
     finally:
         book.close()
 
@@ -210,8 +220,11 @@ def _text(record: dict[str, Any], name: str) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    if isinstance(value, int) and name in WIDTHS:
-        text = text.zfill(WIDTHS[name])
+    if name in WIDTHS or name == "ozgid":
+        # a spreadsheet program's number: "10000.0", or a key that lost its leading zero
+        text = re.sub(r"^([0-9]+)\.0+$", r"\1", text)
+        if name in WIDTHS and text.isdigit() and len(text) == WIDTHS[name] - 1:
+            text = "0" + text
     return text or None
 
 
