@@ -1,5 +1,7 @@
 """Bundles: export -> empty database -> import -> export is byte-identical; HTTP too."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -61,6 +63,9 @@ def test_ndjson_is_sorted_by_key_and_csv_opens_in_german_spreadsheets(session, t
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the umlauts right
     header = raw.decode("utf-8-sig").splitlines()[0]
     assert header.split(";")[:3] == ["description", "executing_level", "executing_level_reason"]
+    services = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    elterngeld = next(row for row in services if row["ozg_id"] == "10000")
+    assert "09: land (" in elterngeld["responsibilities"]  # Bayern's own row, readable
     solutions = (tmp_path / "solutions.csv").read_text(encoding="utf-8-sig")
     assert "price_model" in solutions.splitlines()[0]
 

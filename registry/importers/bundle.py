@@ -107,6 +107,11 @@ def _flatten(record: dict[str, Any]) -> dict[str, Any]:
                         for t in v
                     )
                 flat[f"{name}_{inner}"] = v
+        elif isinstance(value, list) and all(isinstance(v, dict) for v in value) and value:
+            # the per-Land levels: "05: kreis (reason); 09: land (reason)"
+            flat[name] = "; ".join(
+                f"{item['land_code']}: {item['level']} ({item['reason']})" for item in value
+            )
         elif isinstance(value, list):
             flat[name] = ", ".join(map(str, value))
         elif isinstance(value, bool):
