@@ -12,6 +12,7 @@ from registry.api import (
     adoptions,
     analysis,
     changes,
+    docs_assets,
     guards,
     health,
     organisations,
@@ -48,7 +49,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        # served by the registry itself (registry.api.docs_assets), not by a CDN
+        OPENAPI_SWAGGER_UI_URL=docs_assets.URL,
         API_SPEC_OPTIONS={
             "info": {
                 "description": API_DESCRIPTION,
@@ -74,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     for module in (organisations, services, solutions, adoptions, analysis, changes, health):
         api.register_blueprint(module.blp)
+    app.register_blueprint(docs_assets.blp)
     register_error_handlers(app)
     guards.init_app(app)
     return app

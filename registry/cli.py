@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 from flask import Flask, g
-from sqlalchemy.orm import Session
 
 from registry import migrate
 from registry.app import create_app
 from registry.db import get_session
 from registry.errors import RegistryError
 from registry.paths import project_dir
+from registry.uow import UnitOfWork
 
 
 def _app() -> Flask:
@@ -118,9 +118,9 @@ def seed_command(
         return
     from registry.seed import seed
 
-    with _unit_of_work() as session:
-        report = seed(session, directory, lands=frozenset(lands) if lands else None)
-        session.commit()
+    with _unit_of_work() as work:
+        report = seed(work.session, directory, lands=frozenset(lands) if lands else None)
+        work.commit()
     for name, counts in report.items():
         figures = ", ".join(f"{count} {what}" for what, count in sorted(counts.items()))
         click.echo(f"{name}: {figures or 'nothing'}")
@@ -130,9 +130,10 @@ def _synthetic(profile: str, seed_number: int, data: Path | None) -> None:
     from registry.synthetic.build import build
     from registry.synthetic.profiles import PROFILES
 
-    with _unit_of_work() as session:
+    with _unit_of_work() as work:
+        session = work.session
         loaded = build(session, PROFILES[profile], seed_number, data)
-        session.commit()
+        work.commit()
         if session.get_bind().dialect.name == "postgresql":
             # After a bulk load: the visibility map, so that index-only scans stay index-only.
             with session.get_bind().connect() as connection:
@@ -149,11 +150,12 @@ def _synthetic(profile: str, seed_number: int, data: Path | None) -> None:
 
 
 @contextmanager
-def _unit_of_work() -> Iterator[Session]:
-    """An app context whose session records `cli` as the actor of its audit events."""
+def _unit_of_work() -> Iterator[UnitOfWork]:
+    """The command's unit of work (trusted: the operator runs it), in an app context whose
+    session records `cli` as the actor of its audit events; committed once, by the command."""
     with _app().app_context():
         g.actor = "cli"
-        yield get_session()
+        yield UnitOfWork.trusted_for(get_session())
 
 
 @main.group()
@@ -173,9 +175,9 @@ def duties_summary(lands: tuple[str, ...]) -> None:
         raise click.BadParameter(
             f"{', '.join(unknown)}: a Land code is 01 to 16", param_hint="--land"
         )
-    with _unit_of_work() as session:
+    with _unit_of_work() as work:
         for code in lands or LAND_CODES:
-            for line in responsibilities.lines(responsibilities.summary(session, code)):
+            for line in responsibilities.lines(responsibilities.summary(work.session, code)):
                 click.echo(line)
             click.echo("")
 
@@ -194,11 +196,11 @@ def tokens_create(role: str, org_key: str | None, name: str | None) -> None:
     from registry.logic import lookup
     from registry.logic import tokens as token_logic
 
-    with _unit_of_work() as session:
-        org = lookup.organisation(session, org_key, field="org") if org_key else None
+    with _unit_of_work() as work:
+        org = lookup.organisation(work.session, org_key, field="org") if org_key else None
         name = name or f"{role}-{org.key if org else 'registry'}-{secrets.token_hex(3)}"
-        token, raw = token_logic.create(session, role=role, name=name, organisation=org)
-        session.commit()
+        token, raw = token_logic.create(work.session, role=role, name=name, organisation=org)
+        work.commit()
     click.echo(f"token '{token.name}' ({role}{', ' + org_key if org_key else ''}):")
     click.echo(raw)
     click.echo("Store it now: it is kept only as a hash and cannot be shown again.", err=True)
@@ -209,8 +211,8 @@ def tokens_list() -> None:
     """List tokens (names, roles, organisations; never secrets)."""
     from registry.logic import tokens as token_logic
 
-    with _unit_of_work() as session:
-        for token in token_logic.list_tokens(session):
+    with _unit_of_work() as work:
+        for token in token_logic.list_tokens(work.session):
             described = token_logic.describe(token)
             state = f"revoked {described['revoked_at']}" if token.revoked_at else "active"
             click.echo(f"{token.name}\t{token.role}\t{described['organisation'] or '-'}\t{state}")
@@ -222,9 +224,9 @@ def tokens_revoke(name: str) -> None:
     """Revoke a token by name; it answers 401 from now on."""
     from registry.logic import tokens as token_logic
 
-    with _unit_of_work() as session:
-        token_logic.revoke(session, name)
-        session.commit()
+    with _unit_of_work() as work:
+        token_logic.revoke(work.session, name)
+        work.commit()
     click.echo(f"revoked '{name}'")
 
 
@@ -239,11 +241,7 @@ def import_gv100ad(file: Path) -> None:
     """Organisations from the Destatis Gemeindeverzeichnis (GV100AD fixed-width file)."""
     from registry.importers import gv100ad
 
-    with _unit_of_work() as session:
-        report = gv100ad.import_file(session, file)
-        session.commit()
-    for line in report.lines():
-        click.echo(line)
+    _finish(gv100ad.import_file, file)
 
 
 @import_group.command("ozg-catalog")
@@ -257,12 +255,12 @@ def import_ozg_catalog(directory: Path) -> None:
 
 def _finish(run, *args):  # type: ignore[no-untyped-def]
     """Run an import in one transaction: commit it whole, or nothing when any was rejected."""
-    with _unit_of_work() as session:
-        report = run(session, *args)
+    with _unit_of_work() as work:
+        report = run(work.session, *args)
         if report.rejected:
-            session.rollback()
+            work.rollback()
         else:
-            session.commit()
+            work.commit()
     for line in report.lines():
         click.echo(line)
     if report.rejected:
@@ -301,8 +299,8 @@ def export_command(directory: Path) -> None:
     """Every entity as NDJSON (sorted by key) and as CSV for spreadsheets."""
     from registry.importers import bundle
 
-    with _unit_of_work() as session:
-        counts = bundle.export_dir(session, directory)
+    with _unit_of_work() as work:
+        counts = bundle.export_dir(work.session, directory)
     for stem, count in counts.items():
         click.echo(f"{stem}: {count}")
 
@@ -331,9 +329,15 @@ def openapi_text(app: Flask) -> str:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Run the development server (use gunicorn registry.wsgi:app in production)."""
-    _app().run(host=host, port=port)
+@click.option(
+    "--workers", type=int, help="gunicorn worker processes [default: 1 on SQLite, else 2]"
+)
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Serve with gunicorn (threads per worker: 4); `gunicorn registry.wsgi:app` works too."""
+    from registry.server import serve as run
+
+    embedded = _app().config["DATABASE_URL"].startswith("sqlite")
+    run(host, port, workers=workers or (1 if embedded else 2))
 
 
 @main.command("up")

@@ -59,13 +59,44 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+class RegistrySession(Session):
+    """The registry's sessions: the commit recounts what the writes made stale, once.
+
+    registry.models.stats notes after every flush what a change can affect (listening on
+    this class only, never on SQLAlchemy's Session); the marks survive rolled-back
+    savepoints (recounting too much is harmless, too little is not) and are forgotten only
+    when the whole transaction rolls back. Post-commit work runs after a successful commit.
+    """
+
+    def commit(self) -> None:
+        from registry.logic import aggregates  # the queries live with the analysis logic
+
+        self.flush()
+        mark = self.info.get("stale_figures")
+        if mark:
+            aggregates.recount(self, mark)
+        super().commit()
+        self.info.pop("stale_figures", None)
+        for work in self.info.pop("post_commit", []):
+            work()
+
+    def rollback(self) -> None:
+        super().rollback()
+        self.info.pop("stale_figures", None)
+        self.info.pop("post_commit", None)
+
+
+def make_sessionmaker(bind: Any, **kwargs: Any) -> sessionmaker[RegistrySession]:
+    return sessionmaker(bind, class_=RegistrySession, expire_on_commit=False, **kwargs)
+
+
 class Database:
     """The engine and session factory of one app."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessionmaker = make_sessionmaker(self.engine)
 
     def init_app(self, app: Flask) -> None:
         app.extensions["registry_db"] = self

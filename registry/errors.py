@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, json
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import (
+    DataError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -54,6 +61,29 @@ class Conflict(RegistryError):
     status = 409
     type = "urn:efa-registry:problem:conflict"
     title = "Conflict"
+
+
+class DatabaseUnavailable(RegistryError):
+    """The database does not answer (restarting, unreachable, locked): try again soon."""
+
+    status = 503
+    type = "urn:efa-registry:problem:database-unavailable"
+    title = "Service Unavailable"
+    retry_after = 5  # seconds: about what a PostgreSQL restart takes
+
+
+class TooDeep(RegistryError):
+    """A request body nested deeper than any record of this API is."""
+
+    status = 400
+    type = "urn:efa-registry:problem:too-deep"
+    title = "Bad Request"
+
+
+class UriTooLong(RegistryError):
+    status = 414
+    type = "urn:efa-registry:problem:uri-too-long"
+    title = "URI Too Long"
 
 
 class Referenced(Conflict):
@@ -155,7 +185,18 @@ def handle_registry_error(error: RegistryError):
     )
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="efa-registry"'
+    if error.status == 503:
+        response.headers["Retry-After"] = str(DatabaseUnavailable.retry_after)
     return response
+
+
+def handle_database_unavailable(error: Exception):
+    # The pool discards the broken connections (pre-ping on the next checkout), so the
+    # process serves again by itself once the database is back; no restart needed.
+    log.warning("database unavailable: %s", error.__class__.__name__)
+    return handle_registry_error(
+        DatabaseUnavailable("The database does not answer right now; retry shortly.")
+    )
 
 
 def handle_integrity_error(error: IntegrityError):
@@ -196,3 +237,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(StaleDataError, handle_stale_data)
+    for unavailable in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
+        app.register_error_handler(unavailable, handle_database_unavailable)

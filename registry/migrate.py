@@ -32,7 +32,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(config, revision)
     head = ScriptDirectory.from_config(config).get_current_head()
     if _revision(url) == head and before != head:
-        _recount_everything(url)
+        _recount_everything(url, existing=before is not None)
 
 
 def _revision(url: str) -> str | None:
@@ -46,15 +46,20 @@ def _revision(url: str) -> str | None:
         engine.dispose()
 
 
-def _recount_everything(url: str) -> None:
+def _recount_everything(url: str, *, existing: bool) -> None:
+    from sqlalchemy import update
+
     from registry.db import make_engine
     from registry.logic import aggregates
+    from registry.models import AuditCounter
     from registry.models.stats import Stale
 
     engine = make_engine(url)
     try:
         with Session(engine) as session, session.begin():
             aggregates.recount(session, Stale(everything=True))
+            if existing:  # a migration can change what answers mean: none stays current
+                session.execute(update(AuditCounter).values(last_id=AuditCounter.last_id + 1))
     finally:
         engine.dispose()
 

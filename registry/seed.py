@@ -32,8 +32,9 @@ from registry.errors import Invalid, NotFound
 from registry.importers import gv100ad, ozg_catalog
 from registry.importers.report import ImportFailed, Report
 from registry.importers.upsert import upsert
-from registry.logic import lookup, organisations
+from registry.logic import lookup
 from registry.paths import project_dir
+from registry.uow import UnitOfWork
 
 OFFICIAL = "official"
 
@@ -136,7 +137,7 @@ def _slugs(session: Session, path: Path, lands: frozenset[str] | None) -> Counte
         if org.slug == entry["slug"]:
             counts["unchanged"] += 1
             continue
-        organisations.update(session, org, {"slug": entry["slug"]})
+        UnitOfWork.trusted_for(session).update("organisation", org, {"slug": entry["slug"]})
         counts["updated"] += 1
     return counts
 

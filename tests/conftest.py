@@ -20,11 +20,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from registry import migrate
 from registry.app import create_app
-from registry.db import make_engine
+from registry.db import make_engine, make_sessionmaker
 
 POSTGRES_URL = os.environ.get(
     "REGISTRY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/registry_test"
@@ -127,7 +127,7 @@ def worlds(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
             )
             migrate.upgrade(url)
             engine = make_engine(url)
-            with Session(engine) as session:
+            with make_sessionmaker(engine)() as session:
                 seed(session, lands=WORLDS[name])
                 session.commit()
             built[name] = (url, engine)
@@ -153,9 +153,7 @@ def app(base_app: Flask, connection: Connection) -> Iterator[Flask]:
     """The app, its sessions joined to the test's rolled-back transaction."""
     db = base_app.extensions["registry_db"]
     original = db.sessionmaker
-    db.sessionmaker = sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
+    db.sessionmaker = make_sessionmaker(connection, join_transaction_mode="create_savepoint")
     yield base_app
     db.sessionmaker = original
 

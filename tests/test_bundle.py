@@ -5,10 +5,9 @@ import io
 import json
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 
 from registry import migrate
-from registry.db import make_engine
+from registry.db import make_engine, make_sessionmaker
 from registry.importers import bundle
 from tests.conftest import drop_database, fresh_database_url, run_database_name
 
@@ -20,7 +19,7 @@ def empty_database(backend, tmp_path):
     url = fresh_database_url(backend, run_database_name("bundle"), tmp_path)
     migrate.upgrade(url)
     engine = make_engine(url)
-    yield sessionmaker(engine)
+    yield make_sessionmaker(engine)
     engine.dispose()
     drop_database(backend, url)
 

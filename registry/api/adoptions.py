@@ -4,11 +4,11 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from registry.api import examples
-from registry.api.common import Blueprint, PageArgs, page_schema
+from registry.api.common import Blueprint, PageArgs, page_schema, work
 from registry.api.fields import SLUG, Ref
-from registry.api.guards import etag, principal, require_if_match
+from registry.api.guards import etag, if_match
 from registry.db import get_session
-from registry.logic import adoptions, lookup, permissions
+from registry.logic import adoptions, lookup
 from registry.models.vocab import ADOPTION_STATUSES, PROVENANCES, SCOPES
 
 blp = Blueprint(
@@ -83,6 +83,7 @@ AdoptionPageSchema = page_schema(AdoptionSchema, "AdoptionPageSchema")
 class Adoptions(MethodView):
     @blp.arguments(AdoptionQueryArgs, location="query")
     @blp.response(200, AdoptionPageSchema, example=examples.page(examples.ADOPTION))
+    @blp.reads()
     def get(self, args):
         """List adoptions
 
@@ -94,20 +95,14 @@ class Adoptions(MethodView):
 
     @blp.arguments(AdoptionSchema, example=examples.NEW_ADOPTION)
     @blp.response(201, AdoptionSchema, example=examples.ADOPTION)
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.writes()
     def post(self, data):
         """Record an adoption
 
         One adoption per organisation and solution (409 names the existing one).
         Stage dates must be in order: contracted_on ≤ live_on ≤ ended_on.
         """
-        permissions.adoption_write(principal(), None, data)
-        session = get_session()
-        adoption = adoptions.create(session, data)
-        session.commit()
+        adoption = work().create("adoption", data)
         return (
             adoption,
             201,
@@ -119,6 +114,7 @@ class Adoptions(MethodView):
 class AdoptionById(MethodView):
     @blp.response(200, AdoptionSchema, example=examples.ADOPTION)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads(etag="record")
     def get(self, adoption_id):
         """Get one adoption
 
@@ -130,41 +126,22 @@ class AdoptionById(MethodView):
     @blp.arguments(AdoptionPatchSchema, example=examples.ADOPTION_PATCH)
     @blp.response(200, AdoptionSchema, example=examples.ADOPTION)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.writes(precondition=True)
     def patch(self, changes, adoption_id):
         """Change some fields of an adoption
 
         Only the fields sent change; stage dates must stay in order.
         """
-        session = get_session()
-        adoption = lookup.adoption(session, adoption_id)
-        permissions.adoption_write(principal(), adoption, changes)
-        require_if_match(adoption)
-        adoptions.update(session, adoption, changes)
-        session.commit()
+        adoption = work().update("adoption", adoption_id, changes, if_match=if_match())
         return adoption, 200, {"ETag": etag(adoption)}
 
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.writes(precondition=True)
     def delete(self, adoption_id):
         """Delete an adoption
 
         Prefer status `ended` with `ended_on` to keep the history; delete only records
         entered by mistake.
         """
-        session = get_session()
-        adoption = lookup.adoption(session, adoption_id)
-        permissions.adoption_write(principal(), adoption, None)
-        require_if_match(adoption)
-        adoptions.delete(session, adoption)
-        session.commit()
+        work().delete("adoption", adoption_id, if_match=if_match())

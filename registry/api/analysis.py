@@ -38,6 +38,7 @@ class Gaps(MethodView):
     @blp.arguments(GapsArgs, location="query")
     @blp.response(200, GapsSchema, example=ex.GAPS)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads()
     def get(self, args, org):
         """Services the organisation is due for and does not offer online
 
@@ -58,6 +59,7 @@ class Candidates(MethodView):
     @blp.arguments(CandidatesArgs, location="query")
     @blp.response(200, CandidatesSchema, example=ex.CANDIDATES)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads()
     def get(self, args, org):
         """Ranked reuse candidates for every gap, or for one service
 
@@ -80,6 +82,7 @@ class Cost(MethodView):
     @blp.arguments(CostArgs, location="query")
     @blp.response(200, CostSchema, example=ex.COST)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads()
     def get(self, args, slug):
         """What reusing the solution costs an organisation
 
@@ -104,6 +107,7 @@ class Coverage(MethodView):
     @blp.arguments(CoverageArgs, location="query")
     @blp.response(200, CoverageSchema, example=ex.COVERAGE)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads()
     def get(self, args, ozg_id):
         """How many due organisations offer the service online, per Land
 
@@ -122,6 +126,7 @@ class Coverage(MethodView):
 class Scorecard(MethodView):
     @blp.response(200, ScorecardSchema, example=ex.SCORECARD)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads()
     def get(self, org):
         """Services due, offered online, percent, and rank among peers
 
@@ -136,6 +141,7 @@ class Scorecard(MethodView):
 class Compare(MethodView):
     @blp.response(200, CompareSchema, example=ex.COMPARE)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads()
     def get(self, a, b):
         """What b offers online that a lacks, and the reverse
 
@@ -153,6 +159,7 @@ class Compare(MethodView):
 class Rankings(MethodView):
     @blp.arguments(RankingArgs, location="query")
     @blp.response(200, RankingPageSchema, example=ex.RANKINGS)
+    @blp.reads()
     def get(self, args):
         """Organisations ordered by the number of due services they offer online
 
@@ -168,6 +175,7 @@ class Rankings(MethodView):
 class Search(MethodView):
     @blp.arguments(SearchArgs, location="query")
     @blp.response(200, SearchPageSchema, example=ex.SEARCH)
+    @blp.reads()
     def get(self, args):
         """Find services, solutions and organisations by German words
 

@@ -4,12 +4,10 @@ from flask import Response, request, stream_with_context
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from registry.api.common import Blueprint, PageArgs, page_schema
-from registry.api.guards import principal
+from registry.api.common import Blueprint, PageArgs, page_schema, work
 from registry.db import get_session
 from registry.importers import bundle
-from registry.importers.report import ImportRejected
-from registry.logic import audit, permissions
+from registry.logic import audit
 from registry.logic.paging import paginate
 
 blp = Blueprint(
@@ -42,10 +40,13 @@ class EventSchema(Schema):
     after = fields.Dict(allow_none=True, metadata={"description": "null for delete"})
 
 
+MAX_ID = 2**63 - 1  # audit ids are BIGINT
+
+
 class FeedArgs(Schema):
     after = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=MAX_ID),
         metadata={"description": "the last event id you have (0: from the start)"},
     )
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
@@ -77,6 +78,7 @@ class Changes(MethodView):
         FeedSchema,
         example={"events": [EVENT_EXAMPLE], "next_after": 42, "has_more": False},
     )
+    @blp.reads()
     def get(self, args):
         """The change feed: catalogue events after a cursor, in id order
 
@@ -110,13 +112,14 @@ class Audit(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.reads()
     def get(self, args):
         """The audit trail, for admins
 
         Who changed what and when, with the record before and after; filter by `entity`
         (type), `key` and `actor`. Includes token creation and revocation.
         """
-        permissions.admin_only(principal(), "read the audit trail")
+        work().require_admin("read the audit trail")
         page, page_size = args.pop("page"), args.pop("page_size")
         result = paginate(get_session(), audit.events(**args), page=page, page_size=page_size)
         return {"items": result.items, "pagination": result.pagination}
@@ -128,6 +131,7 @@ class Export(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.reads()
     def get(self):
         """Every record as NDJSON, streamed (admins)
 
@@ -136,7 +140,7 @@ class Export(MethodView):
         The stream is read from the database in batches, never held in memory whole.
         `POST /import` takes the same format.
         """
-        permissions.admin_only(principal(), "export the registry")
+        work().require_admin("export the registry")
         session = get_session()
         return Response(
             stream_with_context(bundle.export_stream(session)), mimetype="application/x-ndjson"
@@ -172,7 +176,6 @@ class Import(MethodView):
     )
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.doc(
-        security=[{"bearerAuth": []}],
         requestBody={
             "required": True,
             "description": 'NDJSON, one `{"type": ..., "record": {...}}` per line, as '
@@ -182,8 +185,7 @@ class Import(MethodView):
             },
         },
     )
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.writes()
     def post(self):
         """Import a bundle (admins): all of it, or nothing
 
@@ -192,12 +194,6 @@ class Import(MethodView):
         rejected, nothing is imported and the problem (422) carries the same counts and
         `rejected`, each record with the reason.
         """
-        permissions.admin_only(principal(), "import bundles")
-        session = get_session()
+        work().require_admin("import bundles")
         items = bundle.read_stream(request.get_data(as_text=True).splitlines())
-        report = bundle.import_records(session, items)
-        if report.rejected:
-            session.rollback()
-            raise ImportRejected(report)
-        session.commit()
-        return report.as_dict()
+        return bundle.import_all(get_session(), items).as_dict()

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import http
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import flask_smorest
+from flask import g
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 
 from registry import errors
+from registry.api import conditional
+from registry.uow import UnitOfWork
 
 
 class ProblemSchema(Schema):
@@ -56,9 +61,14 @@ class RegistryApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+MAX_PAGE = 1_000_000  # far past the end of any list (12,000 organisations, 1M adoptions)
+
+
 class PageArgs(Schema):
     page = fields.Integer(
-        load_default=1, validate=validate.Range(min=1), metadata={"description": "1-based page"}
+        load_default=1,
+        validate=validate.Range(min=1, max=MAX_PAGE),
+        metadata={"description": "1-based page"},
     )
     page_size = fields.Integer(
         load_default=50,
@@ -93,5 +103,82 @@ class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {}
 
 
+def work() -> UnitOfWork:
+    """The request's unit of work, for the principal of its bearer token."""
+    from registry.api.guards import principal
+    from registry.db import get_session
+
+    if "uow" not in g:
+        g.uow = UnitOfWork(get_session(), principal())
+    return g.uow
+
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "the ETag of the version you change (GET gives it), or `*` for any "
+    "current version; a weak tag (`W/…`) never matches",
+}
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_header_doc)
+
+    @staticmethod
+    def _prepare_header_doc(doc: dict[str, Any], doc_info: dict[str, Any], **_kw: Any):
+        """The headers a `reads`/`writes` decorator names, beside the generated parameters
+        (a manual `doc(parameters=...)` would replace those)."""
+        for header in doc_info.get("headers", ()):
+            doc.setdefault("parameters", []).append(header)
+        return doc
+
+    @staticmethod
+    def _with_header(view: Any, header: dict[str, Any]) -> Any:
+        view._apidoc = {**getattr(view, "_apidoc", {})}
+        view._apidoc["headers"] = [*view._apidoc.get("headers", ()), header]
+        return view
+
+    def reads(self, etag: str = conditional.SEQUENCE) -> Callable[[Any], Any]:
+        """A read view: its answer carries an ETag — the record's version (`record`) or
+        the audit sequence (`sequence`, checked before the view runs) — and a current
+        `If-None-Match` gets 304; documented with the operation."""
+
+        def decorator(view: Any) -> Any:
+            @wraps(view)
+            def conditional_view(*args: Any, **kwargs: Any) -> Any:
+                return conditional.start(etag) or view(*args, **kwargs)
+
+            decorated = self._with_header(conditional_view, conditional.IF_NONE_MATCH)
+            return self.alt_response(304, response="NOT_MODIFIED")(decorated)
+
+        return decorator
+
+    def writes(self, *, precondition: bool = False) -> Callable[[Any], Any]:
+        """A write view: the unit of work commits once after it returns, and the operation
+        documents what every write can answer (a bearer token, 401, 403, 409; with
+        `precondition` the required `If-Match` header, 412 and 428)."""
+
+        def decorator(view: Any) -> Any:
+            @wraps(view)
+            def committed(*args: Any, **kwargs: Any) -> Any:
+                result = view(*args, **kwargs)
+                work().commit()
+                return result
+
+            decorated = self.doc(security=[{"bearerAuth": []}])(committed)
+            statuses = ["UNAUTHORIZED", "FORBIDDEN", "CONFLICT"]
+            if precondition:
+                decorated = self._with_header(decorated, IF_MATCH)
+                statuses += ["PRECONDITION_FAILED", "PRECONDITION_REQUIRED"]
+            for status in statuses:
+                code = http.HTTPStatus[status].value
+                decorated = self.alt_response(code, response=status)(decorated)
+            return decorated
+
+        return decorator

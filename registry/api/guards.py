@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, Response, current_app, g, request
 
 from registry.db import get_db, write_intent
-from registry.errors import RegistryError
+from registry.errors import TooDeep, UriTooLong
 from registry.logic import tokens
 from registry.logic.permissions import Principal, Unauthorized
+from registry.uow import etag  # noqa: F401  (the views' ETag header)
 
 OPEN_PATHS = ("/health", "/ready", "/openapi.json", "/docs")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-
-
-class PreconditionRequired(RegistryError):
-    status = 428
-    type = "urn:efa-registry:problem:precondition-required"
-    title = "Precondition Required"
-
-
-class PreconditionFailed(RegistryError):
-    status = 412
-    type = "urn:efa-registry:problem:stale"
-    title = "Precondition Failed"
 
 
 def principal() -> Principal | None:
@@ -54,39 +41,68 @@ def _authenticate() -> None:
         raise Unauthorized("This registry answers only requests with a token.")
 
 
+# No record of this API nests deeper than a handful of levels (a price's tiers); a body
+# nested deeper would only make the JSON parser recurse until it fails.
+MAX_BODY_DEPTH = 32
+
+
+def body_depth(raw: bytes) -> int:
+    """How deep arrays and objects nest in a JSON text (strings are skipped)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+MAX_URL_LENGTH = 8192
+
+
+def _limit_request() -> None:
+    if len(request.full_path) > MAX_URL_LENGTH:
+        raise UriTooLong(
+            f"The URL has {len(request.full_path)} characters; at most {MAX_URL_LENGTH}."
+        )
+    if request.method in WRITE_METHODS and request.content_length:
+        depth = body_depth(request.get_data(cache=True))
+        if depth > MAX_BODY_DEPTH:
+            raise TooDeep(
+                f"The body nests {depth} levels deep; this API needs at most {MAX_BODY_DEPTH}."
+            )
+
+
 def _end_write_intent(_exc: BaseException | None) -> None:
     token = g.pop("write_intent_token", None)
     if token is not None:
         write_intent.reset(token)
 
 
-def etag(entity: Any) -> str:
-    return f'"{entity.version}"'
-
-
-def require_if_match(entity: Any) -> None:
-    """PATCH and DELETE name the version they change: no lost updates between editors."""
-    header = request.headers.get("If-Match")
-    if not header:
-        raise PreconditionRequired(
-            "Send 'If-Match' with the ETag of the version you change (GET gives it)."
-        )
-    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    if etag(entity) not in offered:
-        raise PreconditionFailed(
-            f"The record is at version {etag(entity)} now; fetch it again and retry."
-        )
+def if_match() -> str | None:
+    """The request's If-Match header, for the unit of work to judge."""
+    return request.headers.get("If-Match")
 
 
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.path.startswith("/docs"):  # Swagger UI loads its script and style from a CDN
+    if request.path.startswith("/docs"):  # Swagger UI: its own assets and one inline script
         policy = (
-            "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-            "https://cdn.jsdelivr.net; connect-src 'self'"
+            "default-src 'none'; script-src 'self' 'unsafe-inline'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
         )
     else:
         policy = "default-src 'none'; frame-ancestors 'none'"
@@ -95,9 +111,13 @@ def _security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from registry.api import conditional
+
     app.before_request(_authenticate)
+    app.before_request(_limit_request)
     app.teardown_request(_end_write_intent)
     app.after_request(_security_headers)
+    app.after_request(conditional.finish)
     origins = app.config["CORS_ORIGINS"]
     if origins:
         from flask_cors import CORS

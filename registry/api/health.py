@@ -7,18 +7,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from registry.api.common import Blueprint
 from registry.db import get_db
-from registry.errors import RegistryError
+from registry.errors import DatabaseUnavailable
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
 
 
 class StatusSchema(Schema):
     status = fields.String(metadata={"example": "ok"})
-
-
-class DatabaseUnavailable(RegistryError):
-    status = 503
-    title = "Service Unavailable"
 
 
 @blp.route("/health")

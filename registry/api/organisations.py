@@ -4,11 +4,11 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from registry.api import examples
-from registry.api.common import Blueprint, PageArgs, page_schema
+from registry.api.common import Blueprint, PageArgs, page_schema, work
 from registry.api.fields import Ref, ags, ars, land_code, slug
-from registry.api.guards import etag, principal, require_if_match
+from registry.api.guards import etag, if_match
 from registry.db import get_session
-from registry.logic import lookup, organisations, permissions
+from registry.logic import lookup, organisations
 from registry.models.vocab import LEVELS, ORGANISATION_KINDS
 
 blp = Blueprint(
@@ -83,6 +83,7 @@ OrganisationPageSchema = page_schema(OrganisationSchema, "OrganisationPageSchema
 class Organisations(MethodView):
     @blp.arguments(OrganisationQueryArgs, location="query")
     @blp.response(200, OrganisationPageSchema, example=examples.page(examples.BOCHUM))
+    @blp.reads()
     def get(self, args):
         """List organisations
 
@@ -95,20 +96,14 @@ class Organisations(MethodView):
 
     @blp.arguments(OrganisationSchema, example=examples.NEW_ORGANISATION)
     @blp.response(201, OrganisationSchema, example=examples.BOCHUM)
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.writes()
     def post(self, data):
         """Create an organisation
 
         Territorial bodies need their 12-digit ARS (the Land code is derived from it);
         other bodies need a slug. The parent must be a higher level in the same Land.
         """
-        permissions.admin_only(principal(), "create organisations")
-        session = get_session()
-        org = organisations.create(session, data)
-        session.commit()
+        org = work().create("organisation", data)
         return org, 201, {"Location": f"{blp.url_prefix}/{org.key}", "ETag": etag(org)}
 
 
@@ -116,6 +111,7 @@ class Organisations(MethodView):
 class OrganisationByKey(MethodView):
     @blp.response(200, OrganisationSchema, example=examples.BOCHUM)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads(etag="record")
     def get(self, org):
         """Get one organisation by ARS or slug
 
@@ -128,43 +124,23 @@ class OrganisationByKey(MethodView):
     @blp.arguments(OrganisationPatchSchema, example=examples.ORGANISATION_PATCH)
     @blp.response(200, OrganisationSchema, example=examples.BOCHUM)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.writes(precondition=True)
     def patch(self, changes, org):
         """Change some fields of an organisation
 
         Only the fields sent change; `null` clears an optional field. The hierarchy
         rules of creation apply to the result.
         """
-        session = get_session()
-        found = lookup.organisation(session, org)
-        permissions.organisation_change(principal(), found, changes)
-        require_if_match(found)
-        organisations.update(session, found, changes)
-        session.commit()
+        found = work().update("organisation", org, changes, if_match=if_match())
         return found, 200, {"ETag": etag(found)}
 
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.writes(precondition=True)
     def delete(self, org):
         """Delete an organisation
 
         Refused with 409, listing the referencing records, while subordinate organisations,
         solutions it builds or operates, or its adoptions still exist.
         """
-        session = get_session()
-        found = lookup.organisation(session, org)
-        permissions.organisation_change(principal(), found, None)
-        require_if_match(found)
-        organisations.delete(session, found)
-        session.commit()
+        work().delete("organisation", org, if_match=if_match())

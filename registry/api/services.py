@@ -4,11 +4,11 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from registry.api import examples
-from registry.api.common import Blueprint, PageArgs, page_schema
+from registry.api.common import Blueprint, PageArgs, page_schema, work
 from registry.api.fields import Whole, land_code, leika_key, ozg_id
-from registry.api.guards import etag, principal, require_if_match
+from registry.api.guards import etag, if_match
 from registry.db import get_session
-from registry.logic import lookup, permissions, services
+from registry.logic import lookup, services
 from registry.models.vocab import LEVEL_SOURCES, LEVELS, THEMENFELDER
 
 blp = Blueprint(
@@ -143,6 +143,7 @@ class ResponsibilityListSchema(Schema):
 class Services(MethodView):
     @blp.arguments(ServiceQueryArgs, location="query")
     @blp.response(200, ServicePageSchema, example=examples.page(examples.ELTERNGELD))
+    @blp.reads()
     def get(self, args):
         """List services
 
@@ -154,19 +155,13 @@ class Services(MethodView):
 
     @blp.arguments(ServiceSchema, example=examples.NEW_SERVICE)
     @blp.response(201, ServiceSchema, example=examples.ELTERNGELD)
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.writes()
     def post(self, data):
         """Create a service
 
         The OZG-ID is its key (5 digits); `executing_level` says who is due for it.
         """
-        permissions.admin_only(principal(), "create services")
-        session = get_session()
-        service = services.create(session, data)
-        session.commit()
+        service = work().create("service", data)
         return (
             service,
             201,
@@ -178,6 +173,7 @@ class Services(MethodView):
 class ServiceByKey(MethodView):
     @blp.response(200, ServiceSchema, example=examples.ELTERNGELD)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads(etag="record")
     def get(self, ozg_id):
         """Get one service by OZG-ID
 
@@ -190,12 +186,7 @@ class ServiceByKey(MethodView):
     @blp.arguments(ServicePatchSchema, example=examples.SERVICE_PATCH)
     @blp.response(200, ServiceSchema, example=examples.ELTERNGELD)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.writes(precondition=True)
     def patch(self, changes, ozg_id):
         """Change some fields of a service
 
@@ -203,39 +194,25 @@ class ServiceByKey(MethodView):
         levels) are replaced as a whole. A change of level recounts who is due for the
         service, and like every write it appends an audit event.
         """
-        permissions.admin_only(principal(), "change services")
-        session = get_session()
-        service = lookup.service(session, ozg_id)
-        require_if_match(service)
-        services.update(session, service, changes)
-        session.commit()
+        service = work().update("service", ozg_id, changes, if_match=if_match())
         return service, 200, {"ETag": etag(service)}
 
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.writes(precondition=True)
     def delete(self, ozg_id):
         """Delete a service
 
         Refused with 409, listing the solutions, while solutions implement it.
         """
-        permissions.admin_only(principal(), "delete services")
-        session = get_session()
-        service = lookup.service(session, ozg_id)
-        require_if_match(service)
-        services.delete(session, service)
-        session.commit()
+        work().delete("service", ozg_id, if_match=if_match())
 
 
 @blp.route("/<ozg_id>/responsibilities")
 class ServiceResponsibilities(MethodView):
     @blp.response(200, ResponsibilityListSchema, example=examples.ELTERNGELD_RESPONSIBILITIES)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads()
     def get(self, ozg_id):
         """Who executes a service, Land by Land
 
@@ -246,4 +223,4 @@ class ServiceResponsibilities(MethodView):
         """
         session = get_session()
         service = lookup.service(session, ozg_id)
-        return services.responsibilities(session, service), 200, {"ETag": etag(service)}
+        return services.responsibilities(session, service)

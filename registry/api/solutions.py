@@ -6,11 +6,11 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from registry.api import examples
-from registry.api.common import Blueprint, PageArgs, page_schema
+from registry.api.common import Blueprint, PageArgs, page_schema, work
 from registry.api.fields import OZG_ID, Ref, Whole, cents, ozg_id, slug
-from registry.api.guards import etag, principal, require_if_match
+from registry.api.guards import etag, if_match
 from registry.db import get_session
-from registry.logic import lookup, permissions, solutions
+from registry.logic import lookup, solutions
 from registry.models.vocab import CHANNELS, MATURITY_MODELS, PRICE_MODELS, SOLUTION_STATUSES
 
 blp = Blueprint(
@@ -39,7 +39,7 @@ class PriceTierSchema(Schema):
         strict=True,
         load_default=None,
         allow_none=True,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=200_000_000),
         metadata={"description": "upper bound (inclusive); null or absent in the last tier"},
     )
     annual_fee_cents = cents("annual fee for this tier", required=True)
@@ -200,6 +200,7 @@ SolutionPageSchema = page_schema(SolutionSchema, "SolutionPageSchema")
 class Solutions(MethodView):
     @blp.arguments(SolutionQueryArgs, location="query")
     @blp.response(200, SolutionPageSchema, example=examples.page(examples.ELFE))
+    @blp.reads()
     def get(self, args):
         """List solutions
 
@@ -211,19 +212,13 @@ class Solutions(MethodView):
 
     @blp.arguments(SolutionSchema, example=examples.NEW_SOLUTION)
     @blp.response(201, SolutionSchema, example=examples.ELFE)
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.writes()
     def post(self, data):
         """Create a solution
 
         Without `price` the solution is free. Money is integer euro cents.
         """
-        permissions.solution_write(principal(), None, data)
-        session = get_session()
-        solution = solutions.create(session, data)
-        session.commit()
+        solution = work().create("solution", data)
         return (
             solution,
             201,
@@ -235,6 +230,7 @@ class Solutions(MethodView):
 class SolutionByKey(MethodView):
     @blp.response(200, SolutionSchema, example=examples.ELFE)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.reads(etag="record")
     def get(self, slug):
         """Get one solution by slug
 
@@ -246,41 +242,21 @@ class SolutionByKey(MethodView):
     @blp.arguments(SolutionPatchSchema, example=examples.SOLUTION_PATCH)
     @blp.response(200, SolutionSchema, example=examples.ELFE)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.writes(precondition=True)
     def patch(self, changes, slug):
         """Change some fields of a solution
 
         Only the fields sent change; `services` and `price` are replaced as a whole.
         """
-        session = get_session()
-        solution = lookup.solution(session, slug)
-        permissions.solution_write(principal(), solution, changes)
-        require_if_match(solution)
-        solutions.update(session, solution, changes)
-        session.commit()
+        solution = work().update("solution", slug, changes, if_match=if_match())
         return solution, 200, {"ETag": etag(solution)}
 
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.doc(security=[{"bearerAuth": []}])
-    @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
-    @blp.alt_response(428, response="PRECONDITION_REQUIRED")
+    @blp.writes(precondition=True)
     def delete(self, slug):
         """Delete a solution
 
         Refused with 409, listing the adoptions, while adoptions of it exist.
         """
-        session = get_session()
-        solution = lookup.solution(session, slug)
-        permissions.solution_write(principal(), solution, None)
-        require_if_match(solution)
-        solutions.delete(session, solution)
-        session.commit()
+        work().delete("solution", slug, if_match=if_match())

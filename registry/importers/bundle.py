@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.importers.report import ImportFailed, Report
+from registry.importers.report import ImportFailed, ImportRejected, Report
 from registry.importers.upsert import KINDS, upsert
 from registry.models import Adoption, KoenigsteinShare, Organisation, Service, Solution
 from registry.progress import progress
@@ -194,6 +194,15 @@ def import_records(session: Session, items: Iterable[tuple[str, int, Any]]) -> R
             continue
         with report.attempt(session, f"{kind} line {number}"):
             report.counts[upsert(session, kind, record)] += 1
+    return report
+
+
+def import_all(session: Session, items: Iterable[tuple[str, int, Any]]) -> Report:
+    """All of it or nothing: ImportRejected (nothing to commit) when a record is refused."""
+    report = import_records(session, items)
+    if report.rejected:
+        session.rollback()
+        raise ImportRejected(report)
     return report
 
 

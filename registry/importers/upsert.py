@@ -21,16 +21,16 @@ from registry.api.organisations import OrganisationSchema
 from registry.api.services import ServiceSchema
 from registry.api.solutions import SolutionSchema
 from registry.errors import Invalid, NotFound, flatten_errors
-from registry.logic import adoptions, koenigstein, lookup, organisations, services, solutions
+from registry.logic import koenigstein, lookup
 from registry.models import Adoption
 from registry.models.vocab import LAND_CODES
+from registry.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
     schema: type[Schema]
-    logic: Any
 
     def find(self, session: Session, data: dict[str, Any]) -> Any:
         try:
@@ -52,10 +52,10 @@ class Kind:
 
 
 KINDS = {
-    "organisation": Kind("organisation", OrganisationSchema, organisations),
-    "service": Kind("service", ServiceSchema, services),
-    "solution": Kind("solution", SolutionSchema, solutions),
-    "adoption": Kind("adoption", AdoptionSchema, adoptions),
+    "organisation": Kind("organisation", OrganisationSchema),
+    "service": Kind("service", ServiceSchema),
+    "solution": Kind("solution", SolutionSchema),
+    "adoption": Kind("adoption", AdoptionSchema),
 }
 
 
@@ -77,14 +77,15 @@ def upsert(session: Session, kind_name: str, record: dict[str, Any]) -> str:
     except ValidationError as error:
         raise Invalid(flatten_errors(error.normalized_messages())) from error
     existing = kind.find(session, desired)
+    work = UnitOfWork.trusted_for(session)
     if existing is None:
-        kind.logic.create(session, desired)
+        work.create(kind_name, desired)
         return "created"
     current = schema.dump(existing)
     changes = {k: v for k, v in desired.items() if not _same(k, v, current.get(k))}
     if not changes:
         return "unchanged"
-    kind.logic.update(session, existing, changes)
+    work.update(kind_name, existing, changes)
     return "updated"
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, Invalid
-from registry.logic import audit, lookup
+from registry.logic import lookup
 from registry.logic.paging import Page, paginate
 from registry.models import Adoption
 
@@ -59,22 +59,17 @@ def create(session: Session, data: dict[str, Any]) -> Adoption:
     adoption = Adoption(scope="self")
     _apply(session, adoption, data)
     session.add(adoption)
-    audit.created(session, adoption)
     return adoption
 
 
 def update(session: Session, adoption: Adoption, changes: dict[str, Any]) -> Adoption:
-    before = audit.snapshot(adoption)
     _apply(session, adoption, changes)
-    audit.updated(session, adoption, before)
     return adoption
 
 
 def delete(session: Session, adoption: Adoption) -> None:
-    before, key = audit.snapshot(adoption), audit.key_of(adoption)
     session.delete(adoption)
     session.flush()
-    audit.deleted(session, "adoption", key, before)
 
 
 def _apply(session: Session, adoption: Adoption, data: dict[str, Any]) -> None:

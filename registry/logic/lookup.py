@@ -64,8 +64,12 @@ def solution(
     return found
 
 
+MAX_INTEGER_ID = 2**31 - 1  # adoption ids are INTEGER columns
+
+
 def adoption(session: Session, adoption_id: int) -> Adoption:
-    found = session.get(Adoption, adoption_id)
+    # a path id past the column's range names nothing (and must not reach the database)
+    found = session.get(Adoption, adoption_id) if 0 < adoption_id <= MAX_INTEGER_ID else None
     if found is None:
         raise NotFound("adoption", str(adoption_id))
     return found

@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import Invalid, Referenced
-from registry.logic import audit, hierarchy, lookup
+from registry.logic import hierarchy, lookup
 from registry.logic.paging import Page, paginate
 from registry.models import Adoption, ApiToken, Organisation, OrganisationDuty, Solution
 
@@ -72,19 +72,15 @@ def create(session: Session, data: dict[str, Any]) -> Organisation:
     session.add(org)
     session.flush()
     hierarchy.place(session, org)
-    audit.created(session, org)
     return org
 
 
 def update(session: Session, org: Organisation, changes: dict[str, Any]) -> Organisation:
-    before, old_parent = audit.snapshot(org), org.parent_id
-    referring = audit.watch_references(session, org, changes)
+    old_parent = org.parent_id
     _apply(session, org, changes)
     session.flush()
     if org.parent_id != old_parent:
         hierarchy.place(session, org)
-    audit.updated(session, org, before)
-    audit.record_batch(session, referring)
     return org
 
 
@@ -92,10 +88,8 @@ def delete(session: Session, org: Organisation) -> None:
     refs = referenced_by(session, org)
     if refs:
         raise Referenced("organisation", org.key, refs)
-    before = audit.snapshot(org)
     session.delete(org)
     session.flush()
-    audit.deleted(session, "organisation", org.key, before)
 
 
 def referenced_by(session: Session, org: Organisation) -> list[dict[str, str]]:

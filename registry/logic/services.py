@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from registry.errors import Referenced
-from registry.logic import audit, lookup
+from registry.logic import lookup
 from registry.logic.paging import Page, paginate
 from registry.models import (
     Organisation,
@@ -64,14 +64,11 @@ def create(session: Session, data: dict[str, Any]) -> Service:
     service = Service(executing_level_source="set")
     _apply(session, service, data)
     session.add(service)
-    audit.created(session, service)
     return service
 
 
 def update(session: Session, service: Service, changes: dict[str, Any]) -> Service:
-    before = audit.snapshot(service)
     _apply(session, service, changes)
-    audit.updated(session, service, before)
     return service
 
 
@@ -86,10 +83,8 @@ def delete(session: Session, service: Service) -> None:
         raise Referenced(
             "service", service.ozg_id, [{"entity": "solution", "key": s} for s in solutions]
         )
-    before, key = audit.snapshot(service), audit.key_of(service)
     session.delete(service)
     session.flush()
-    audit.deleted(session, "service", key, before)
 
 
 def _apply(session: Session, service: Service, data: dict[str, Any]) -> None:

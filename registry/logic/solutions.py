@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from registry.errors import Invalid, Referenced
-from registry.logic import audit, lookup
+from registry.logic import lookup
 from registry.logic.paging import Page, paginate
 from registry.models import (
     Adoption,
@@ -78,16 +78,11 @@ def create(session: Session, data: dict[str, Any]) -> Solution:
     data = {"price": {"model": "free"}, **data}
     _apply(session, solution, data)
     session.add(solution)
-    audit.created(session, solution)
     return solution
 
 
 def update(session: Session, solution: Solution, changes: dict[str, Any]) -> Solution:
-    before = audit.snapshot(solution)
-    referring = audit.watch_references(session, solution, changes)
     _apply(session, solution, changes)
-    audit.updated(session, solution, before)
-    audit.record_batch(session, referring)
     return solution
 
 
@@ -99,10 +94,8 @@ def delete(session: Session, solution: Solution) -> None:
         raise Referenced(
             "solution", solution.slug, [{"entity": "adoption", "key": str(a)} for a in adoptions]
         )
-    before, key = audit.snapshot(solution), audit.key_of(solution)
     session.delete(solution)
     session.flush()
-    audit.deleted(session, "solution", key, before)
 
 
 def _apply(session: Session, solution: Solution, data: dict[str, Any]) -> None:

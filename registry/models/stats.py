@@ -5,10 +5,10 @@ service offer it through that solution (a reuse candidate's `adopters`, `adopter
 `organisation_offered`: per organisation, how many services it is due for and offers
 online (scorecards and rankings). Both follow DESIGN §2's effective offering exactly.
 
-They are kept exact inside every write's own transaction: after each flush the listeners
-below note what a change can affect, and before the commit registry.logic.aggregates
-recounts just that (one solution's rows, one subtree's organisations) or, for changes to
-the organisation tree or to a service's level, everything.
+They are kept exact inside every write's own transaction: after each flush `_note` (on
+RegistrySession only) marks what a change can affect, and RegistrySession.commit has
+registry.logic.aggregates recount just that (one solution's rows, one subtree's
+organisations) or, for changes to the organisation tree or to a service's level, everything.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from registry.db import Base
+from registry.db import Base, RegistrySession
 from registry.models.adoption import Adoption
 from registry.models.organisation import Organisation, OrganisationDuty
 from registry.models.service import Service, ServiceResponsibility
@@ -110,7 +110,7 @@ def _note_solution(mark: Stale, solution: Solution, state: str) -> None:
         mark.reached_by.add(solution.id)
 
 
-@event.listens_for(Session, "after_flush")
+@event.listens_for(RegistrySession, "after_flush")
 def _note(session: Session, _context: Any) -> None:
     mark = stale(session)
     for state, objects in (
@@ -145,18 +145,3 @@ def _note_organisation(mark: Stale, org: Organisation, state: str) -> None:
         mark.everything = True
     elif state == "new" or _changed(org, ORGANISATION_FIELDS):
         mark.touched.add(org.id)
-
-
-@event.listens_for(Session, "before_commit")
-def _recount(session: Session) -> None:
-    from registry.logic import aggregates  # the queries live with the other analysis logic
-
-    session.flush()
-    mark = session.info.pop("stale_figures", None)
-    if mark:
-        aggregates.recount(session, mark)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, _previous: Any) -> None:
-    session.info.pop("stale_figures", None)
