@@ -117,3 +117,18 @@ def test_figures_equal_a_full_recount_after_every_commit(world, session, seed):
             step(rng, work)
         work.commit()
         assert_exact(session)
+
+
+def test_a_service_no_solution_implements_recounts_nothing(world, client, count_statements):
+    count_statements.statements.clear()
+    f.service(client, "10600", "gemeinde")
+    client.patch("/api/v1/services/10600", json={"executing_level": "kreis"})
+    touched = [
+        s
+        for s in count_statements.statements
+        if "offering_count" in s or "organisation_offered" in s
+    ]
+    assert touched == []
+    count_statements.statements.clear()
+    client.patch(f"/api/v1/services/{SERVICES[0]}", json={"executing_level": "land"})
+    assert any("offering_count" in s for s in count_statements.statements)  # alpha implements it

@@ -40,6 +40,23 @@ class ProblemSchema(Schema):
         fields.Dict(keys=fields.String(), values=fields.String()),
         metadata={"description": "409 on delete: the records that still refer to the target"},
     )
+    existing = fields.Integer(
+        metadata={"description": "409 on a second adoption: the id of the one that exists"}
+    )
+    constraint = fields.String(
+        allow_none=True,
+        metadata={"description": "409 from the database: the constraint the change broke"},
+    )
+    # 422 of POST /import: the report of what would have been imported
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    skipped = fields.Dict(keys=fields.String(), values=fields.Integer())
+    warnings = fields.Dict(keys=fields.String(), values=fields.Integer())
+    rejected = fields.List(
+        fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "422 of an import: each refused record with the reason"},
+    )
 
 
 class RegistryApi(Api):

@@ -24,6 +24,7 @@ class OrganisationSchema(Schema):
     ars = ars(allow_none=True)
     ags = fields.String(
         dump_only=True,
+        allow_none=True,
         metadata={"description": "Amtlicher Gemeindeschlüssel: ARS digits 1–5 and 10–12"},
     )
     slug = slug(allow_none=True)

@@ -93,7 +93,12 @@ class ServiceSchema(Schema):
 
     @validates("responsibilities")
     def _one_row_per_land(self, rows, **_kwargs):
-        codes = [row.get("land_code") for row in rows]
+        # rows that failed their own validation are reported by it, not here
+        codes = [
+            r["land_code"]
+            for r in rows
+            if isinstance(r, dict) and isinstance(r.get("land_code"), str)
+        ]
         doubled = sorted({code for code in codes if codes.count(code) > 1})
         if doubled:
             raise ValidationError(f"One row per Land; given twice: {', '.join(doubled)}.")

@@ -8,7 +8,13 @@ from sqlalchemy import Select, and_, delete, distinct, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from registry.logic import duties
-from registry.models import Adoption, Organisation, OrganisationClosure, Solution
+from registry.models import (
+    Adoption,
+    Organisation,
+    OrganisationClosure,
+    Solution,
+    solution_service,
+)
 from registry.models.stats import NO_LAND, OfferingCount, OrganisationOffered, Stale
 
 # Beyond this many organisations one pass over all is cheaper than a long IN list.
@@ -22,6 +28,17 @@ def recount(session: Session, mark: Stale) -> None:
         _insert_counts(session, None)
         _insert_offered(session, None)
         return
+    if mark.services:
+        implementing = set(
+            session.scalars(
+                select(solution_service.c.solution_id).where(
+                    solution_service.c.service_id.in_(sorted(mark.services))
+                )
+            )
+        )
+        # a service no solution implements is offered by nobody: nothing to recount
+        mark.solutions |= implementing
+        mark.reached_by |= implementing
     if mark.touched:
         mark.solutions |= set(session.scalars(_reaching(sorted(mark.touched))))
         mark.organisations |= mark.touched

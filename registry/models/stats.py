@@ -62,10 +62,14 @@ class Stale:
     # New organisations, or ones whose kind, Land or duties changed: their own row, and
     # the rows of every solution reaching them.
     touched: set[int] = field(default_factory=set)
+    # Services whose level, per-Land rows or `voluntary` changed: who is due for them
+    # changed, which moves the figures only where a solution implements them.
+    services: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(
             self.everything
+            or self.services
             or self.touched
             or self.solutions
             or self.organisations
@@ -127,12 +131,13 @@ def _note(session: Session, _context: Any) -> None:
                 _note_organisation(mark, obj, state)
             elif isinstance(obj, OrganisationDuty):
                 mark.touched |= _values(obj, "organisation_id")
-            elif isinstance(obj, ServiceResponsibility) or (
-                isinstance(obj, Service)
-                and _changed(obj, ("executing_level", "voluntary", "responsibilities"))
+            elif isinstance(obj, ServiceResponsibility):
+                mark.services |= _values(obj, "service_id")
+            elif isinstance(obj, Service) and _changed(
+                obj, ("executing_level", "voluntary", "responsibilities")
             ):
                 # A level decides who is due for the service everywhere (or in a Land).
-                mark.everything = True
+                mark.services.add(obj.id)
 
 
 def _note_organisation(mark: Stale, org: Organisation, state: str) -> None:
