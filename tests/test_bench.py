@@ -37,8 +37,11 @@ def test_quick_benchmark_writes_its_report(tmp_path):
     command = [sys.executable, str(RUN), "--quick", "--fresh", "--out", str(tmp_path)]
     command += ["--cache", str(tmp_path / "cache"), "--postgres", base.rstrip("/")]
     command += ["--database", name]
+    writes = [sys.executable, str(RUN.parent / "writes.py"), "--quick", "--repeat", "2"]
+    writes += ["--postgres", base.rstrip("/"), "--database", name, "--out", str(tmp_path)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        wrote = subprocess.run(writes, capture_output=True, text=True, timeout=900)
     finally:
         admin_url = url.set(database="postgres").render_as_string(hide_password=False)
         admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -57,3 +60,23 @@ def test_quick_benchmark_writes_its_report(tmp_path):
     assert all(p["latency_ratio"] > 0 for p in report["peer"].values())
     assert len(report["memory_mb"]) == 2 and all(m > 10 for m in report["memory_mb"].values())
     assert report["targets"] and "| gaps |" in (tmp_path / "report.md").read_text()
+    assert wrote.returncode == 0, wrote.stdout[-3000:] + wrote.stderr[-3000:]
+    timings = json.loads((tmp_path / "writes.json").read_text())
+    assert timings["figures_exact"] is True
+    assert {"service create (no solution)", "adoption create"} <= set(timings["writes"])
+
+
+@pytest.mark.slow
+def test_load_without_loss_holds_its_checks(tmp_path):
+    if "postgresql" not in BACKENDS:
+        pytest.skip("the load test runs on PostgreSQL; REGISTRY_TEST_DATABASES excludes it")
+    url = make_url(POSTGRES_URL)
+    base = url.set(drivername="postgresql", database="").render_as_string(hide_password=False)
+    command = [sys.executable, str(RUN.parent / "load_writes.py"), "--seconds", "5"]
+    command += ["--clients", "8", "--postgres", base.rstrip("/"), "--out", str(tmp_path)]
+    command += ["--database", f"registry_load_test_{os.getpid()}", "--port", "0"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    result = json.loads((tmp_path / "load_writes.json").read_text())
+    assert result["checks"] == dict.fromkeys(result["checks"], True)
+    assert result["statuses"].get("patch 200", 0) > 0 and result["unexpected"] == {}
