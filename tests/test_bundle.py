@@ -5,11 +5,14 @@ import io
 import json
 
 import pytest
+from sqlalchemy import func, select
 
 from registry import migrate
 from registry.db import make_engine, make_sessionmaker
 from registry.importers import bundle
+from registry.models import AuditEvent
 from tests.conftest import drop_database, fresh_database_url, run_database_name
+from tests.test_offering_figures import assert_exact
 
 seeded = pytest.mark.world("nrw")
 
@@ -150,3 +153,76 @@ def test_http_import_adds_a_koenigstein_year_and_refuses_a_bad_share(client):
     bad = client.post("/api/v1/import", data=json.dumps(share), content_type="application/x-ndjson")
     assert bad.status_code == 422
     assert "land_code" in bad.get_json()["rejected"][0]["reason"]
+
+
+def _many_adoptions(directory, session):
+    """The bundle plus 600 new adoptions (300 Gemeinden adopting ELFE and eWA): bulk."""
+    from registry.models import Organisation
+
+    gemeinden = session.scalars(
+        select(Organisation.ars).where(Organisation.kind == "gemeinde").order_by(Organisation.ars)
+    ).all()[:300]
+    empty = dict.fromkeys(
+        ("confirmed_on", "contracted_on", "contradicted_on", "ended_on", "evidence_url", "note")
+    )
+    base = {"status": "live", "scope": "self", "provenance": "illustrative"}
+    lines = [
+        bundle.line(
+            {**empty, **base, "organisation": ars, "solution": slug, "live_on": "2024-01-01"}
+        )
+        for slug in ("elfe", "ewa")
+        for ars in gemeinden
+    ]
+    path = directory / "adoptions.ndjson"
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+@seeded
+def test_a_large_bundle_goes_the_bulk_way_with_audit_and_round_trips(
+    session, empty_database, tmp_path
+):
+    first, second = tmp_path / "first", tmp_path / "second"
+    bundle.export_dir(session, first)
+    added = _many_adoptions(first, session)
+    with empty_database() as target:
+        report = bundle.import_records(target, bundle.read_dir(first))
+        assert report.rejected == []
+        target.commit()
+        events = target.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.entity_type == "adoption")
+        )
+        assert events == 37 + added  # every adoption has its create event, bulk or not
+        bundle.export_dir(target, second)
+        assert_exact(target)
+    # what was imported is what the registry now exports (sorted by key, so equal text)
+    imported, exported = (
+        set(_lines(first / "adoptions.ndjson")),
+        set(_lines(second / "adoptions.ndjson")),
+    )
+    assert (sorted(imported - exported)[:3], sorted(exported - imported)[:3]) == ([], [])
+    assert len(_lines(second / "adoptions.ndjson")) == 37 + added
+
+
+@seeded
+def test_one_bad_record_among_many_lands_nothing(session, empty_database, tmp_path):
+    bundle.export_dir(session, tmp_path)
+    _many_adoptions(tmp_path, session)
+    path = tmp_path / "adoptions.ndjson"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    bad = json.loads(lines[-1])
+    bad["live_on"], bad["ended_on"] = "2024-01-01", "2023-01-01"
+    lines[-1] = json.dumps(bad)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with empty_database() as target:
+        report = bundle.import_records(target, bundle.read_dir(tmp_path))
+        assert report.rejected == [
+            {
+                "record": f"adoption line {len(lines)}",
+                "reason": "ended_on: ended_on (2023-01-01) lies before live_on (2024-01-01).",
+            }
+        ]
+
+
+def _lines(path):
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from registry.importers import bulk_adoptions
 from registry.importers.report import ImportFailed, ImportRejected, Report
 from registry.importers.upsert import KINDS, upsert
 from registry.models import Adoption, KoenigsteinShare, Organisation, Service, Solution
@@ -188,12 +189,15 @@ def parents_first(items: list[tuple[str, int, Any]]) -> list[tuple[str, int, Any
 def import_records(session: Session, items: Iterable[tuple[str, int, Any]]) -> Report:
     """Write every record; if any is rejected the caller must roll back (report says why)."""
     report = Report()
-    for kind, number, record in progress(parents_first(list(items)), "import"):
+    bulk, rest = bulk_adoptions.split(session, parents_first(list(items)))
+    for kind, number, record in progress(rest, "import"):
         if not isinstance(record, dict):
             report.rejected.append({"record": f"{kind} line {number}", "reason": "not an object"})
             continue
         with report.attempt(session, f"{kind} line {number}"):
             report.counts[upsert(session, kind, record)] += 1
+    if bulk:  # checked even after a refusal elsewhere, so the report names every one
+        bulk_adoptions.create_all(session, bulk, report)
     return report
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -86,18 +87,27 @@ def _apply(session: Session, adoption: Adoption, data: dict[str, Any]) -> None:
         _check(session, adoption)
 
 
-def _check(session: Session, adoption: Adoption) -> None:
-    dates = [(f, getattr(adoption, f)) for f in DATE_ORDER if getattr(adoption, f) is not None]
+def rule_problems(values: Mapping[str, Any], organisation_kind: str) -> dict[str, list[str]]:
+    """The adoption's own rules, by field (empty when it keeps them): the stage dates in
+    order, and a roll-out only by a body that has bodies below it. The bulk import asks
+    the same function."""
+    dates = [(f, value) for f in DATE_ORDER if (value := values.get(f)) is not None]
     for (earlier, first), (later, second) in itertools.pairwise(dates):
         if first > second:
-            raise Invalid({later: [f"{later} ({second}) lies before {earlier} ({first})."]})
-    if adoption.scope == "subordinates" and adoption.organisation.kind in (
-        "gemeinde",
-        "non_territorial",
-    ):
-        raise Invalid(
-            {"scope": [f"A {adoption.organisation.kind} has no subordinates to roll out to."]}
-        )
+            return {later: [f"{later} ({second}) lies before {earlier} ({first})."]}
+    if values.get("scope") == "subordinates" and organisation_kind in NO_BODIES_BELOW:
+        return {"scope": [f"A {organisation_kind} has no subordinates to roll out to."]}
+    return {}
+
+
+NO_BODIES_BELOW = ("gemeinde", "non_territorial")
+
+
+def _check(session: Session, adoption: Adoption) -> None:
+    values = {f: getattr(adoption, f) for f in (*DATE_ORDER, "scope")}
+    problems = rule_problems(values, adoption.organisation.kind)
+    if problems:
+        raise Invalid(problems)
     clash = select(Adoption.id).where(
         Adoption.organisation_id == adoption.organisation.id,
         Adoption.solution_id == adoption.solution.id,

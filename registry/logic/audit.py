@@ -141,6 +141,11 @@ def deleted(session: Session, entity_type: str, key: str, before: dict[str, Any]
     record(session, "delete", entity_type, key, before, None)
 
 
+def reserve(session: Session, count: int) -> int:
+    """Reserve `count` event ids for a bulk writer; returns the last."""
+    return _next_id(session, count)
+
+
 def _next_id(session: Session, count: int = 1) -> int:
     """Reserve `count` ids; returns the last. Holding the counter row's lock until commit
     makes ids visible in commit order."""
