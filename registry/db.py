@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Set for the duration of a write request (see registry.api.guards).
@@ -119,5 +120,11 @@ def get_session() -> Session:
 
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except DBAPIError:
+        # The database went away mid-request (the answer was 503 already): rolling back
+        # on a dead connection fails; drop the connection instead of failing the teardown.
+        session.invalidate()

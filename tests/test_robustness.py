@@ -77,6 +77,7 @@ def behind_a_proxy(tmp_path):
     drop_database("postgresql", url)
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_database_outage_is_503_and_service_resumes_by_itself(behind_a_proxy):
     app, proxy = behind_a_proxy
     statuses: Counter[int] = Counter()
