@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +237,30 @@ def count_statements(connection: Connection) -> Iterator[StatementCounter]:
     event.listen(connection, "before_cursor_execute", _count)
     yield counter
     event.remove(connection, "before_cursor_execute", _count)
+
+
+@contextmanager
+def seeded_server(backend: str, tmp_path: Path, purpose: str, lands: frozenset[str]):
+    """A live registry (a threaded server on loopback) on its own database, seeded with
+    `lands`; yields its base URL and an admin token."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from registry.seed import seed
+
+    url = fresh_database_url(backend, run_database_name(purpose), tmp_path)
+    migrate.upgrade(url)
+    app = create_app({"DATABASE_URL": url})
+    with make_sessionmaker(app.extensions["registry_db"].engine)() as session:
+        seed(session, lands=lands)
+        session.commit()
+    token = make_token(app, "admin", name=purpose)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", token
+    finally:
+        server.shutdown()
+        app.extensions["registry_db"].engine.dispose()
+        drop_database(backend, url)

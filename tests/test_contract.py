@@ -10,16 +10,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from registry import migrate
-from registry.app import create_app
-from registry.seed import seed
-from tests.conftest import drop_database, fresh_database_url, make_token, run_database_name
+from tests.conftest import seeded_server
 
 CHECKS = (
     "not_a_server_error",
@@ -32,22 +27,9 @@ CHECKS = (
 
 @pytest.fixture
 def live(backend, tmp_path):
-    url = fresh_database_url(backend, run_database_name("contract"), tmp_path)
-    migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url})
-    with app.app_context():
-        from registry.db import get_session
-
-        session = get_session()
-        seed(session, lands=frozenset({"04"}))  # Bremen: small, with every kind of record
-        session.commit()
-    token = make_token(app, "admin", name="contract")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", token
-    server.shutdown()
-    app.extensions["registry_db"].engine.dispose()
-    drop_database(backend, url)
+    # Bremen: small, with every kind of record
+    with seeded_server(backend, tmp_path, "contract", frozenset({"04"})) as served:
+        yield served
 
 
 @pytest.mark.slow

@@ -4,17 +4,12 @@ import importlib
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from registry import migrate
-from registry.app import create_app
 from registry.paths import project_dir
-from registry.seed import seed
-from tests.conftest import drop_database, fresh_database_url, make_token, run_database_name
+from tests.conftest import seeded_server
 
 SPEC = project_dir("openapi") / "openapi.json"
 
@@ -51,23 +46,8 @@ def generated(tmp_path_factory):
 
 @pytest.fixture
 def live_server(backend, tmp_path):
-    url = fresh_database_url(backend, run_database_name("client"), tmp_path)
-    migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url})
-    with app.app_context():
-        from registry.db import get_session
-
-        session = get_session()
-        seed(session, lands=frozenset({"05"}))
-        session.commit()
-    token = make_token(app, "admin", name="integrator")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", token
-    server.shutdown()
-    app.extensions["registry_db"].engine.dispose()
-    drop_database(backend, url)
+    with seeded_server(backend, tmp_path, "integrator", frozenset({"05"})) as live:
+        yield live
 
 
 def test_generated_client_lists_reads_gaps_and_creates_an_adoption(generated, live_server):
