@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.importers import bulk_adoptions
 from registry.importers.report import ImportFailed, ImportRejected, Report
-from registry.importers.upsert import KINDS, upsert
+from registry.importers.upsert import KINDS, upsert, writable
 from registry.models import Adoption, KoenigsteinShare, Organisation, Service, Solution
 from registry.progress import progress
 
@@ -32,11 +32,6 @@ ORDER = (
     ("adoption", "adoptions"),
 )
 BATCH = 1000
-
-
-def _writable(kind: str) -> list[str]:
-    schema = KINDS[kind].schema()
-    return sorted(name for name, f in schema.fields.items() if not f.dump_only)
 
 
 def records(session: Session, kind: str) -> Iterator[dict[str, Any]]:
@@ -53,7 +48,7 @@ def records(session: Session, kind: str) -> Iterator[dict[str, Any]]:
                 "year": share.year,
             }
         return
-    schema = KINDS[kind].schema(only=_writable(kind))
+    schema = KINDS[kind].schema(only=writable(kind))
     stmt = {
         "organisation": select(Organisation).order_by(
             Organisation.ars.is_(None), Organisation.ars, Organisation.slug

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from registry.importers.dashboard_file import Read, Row, read
 from registry.importers.report import Report
-from registry.importers.upsert import upsert
+from registry.importers.upsert import KINDS, upsert, writable
 from registry.logic import urls
 from registry.models import Adoption, Organisation, Service, Solution, SolutionUrlPattern
 from registry.progress import progress
@@ -275,7 +275,5 @@ def _contradict(
 
 
 def _current(adoption: Adoption) -> dict[str, Any]:
-    from registry.api.adoptions import AdoptionSchema
-
-    writable = [n for n, f in AdoptionSchema().fields.items() if not f.dump_only]
-    return AdoptionSchema(only=writable).dump(adoption)
+    schema = KINDS["adoption"].schema(only=writable("adoption"))
+    return schema.dump(adoption)

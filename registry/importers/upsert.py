@@ -59,6 +59,12 @@ KINDS = {
 }
 
 
+def writable(kind_name: str) -> list[str]:
+    """The fields a client may write: what a bundle record (and a change) consists of."""
+    schema = KINDS[kind_name].schema()
+    return sorted(name for name, f in schema.fields.items() if not f.dump_only)
+
+
 def upsert(session: Session, kind_name: str, record: dict[str, Any]) -> str:
     """'created', 'updated' or 'unchanged'; Invalid (422) naming the fields otherwise."""
     if kind_name == "koenigstein_share":

@@ -60,6 +60,31 @@ def recount(session: Session, mark: Stale) -> None:
             _insert_offered(session, ids)
 
 
+def equals_full_recount(session: Session) -> bool:
+    """Whether the stored figures are what a full recount gives (nothing is changed)."""
+    savepoint = session.begin_nested()
+    kept = _figures(session)
+    recount(session, Stale(everything=True))
+    exact = kept == _figures(session)
+    savepoint.rollback()
+    return exact
+
+
+def _figures(session: Session) -> tuple[set[Any], set[Any]]:
+    counts = session.execute(
+        select(
+            OfferingCount.solution_id,
+            OfferingCount.service_id,
+            OfferingCount.land_code,
+            OfferingCount.organisations,
+        )
+    ).all()
+    offered = session.execute(
+        select(OrganisationOffered.organisation_id, OrganisationOffered.offered)
+    ).all()
+    return set(counts), set(offered)
+
+
 def _reaching(organisation_ids: list[int]) -> Select[Any]:
     """Solutions that may offer a service to these organisations: adopted by them or
     rolled out over them by an ancestor, or built by them."""

@@ -88,13 +88,18 @@ class LocalService:
         return self.service.themenfeld
 
 
+def carried(levels: tuple[str, ...], *, in_verband: bool) -> tuple[str, ...]:
+    """The levels a body with these duties carries: outside a Gemeindeverband, who
+    carries `gemeinde` carries the Gemeindeverband's tasks too."""
+    if "gemeinde" in levels and VERBAND not in levels and not in_verband:
+        return (*levels, VERBAND)
+    return levels
+
+
 def levels_of(org: Organisation) -> tuple[str, ...]:
     """The executing levels one organisation carries."""
     levels = tuple(org.duties) if org.duties else KIND_LEVELS.get(org.kind, ())
-    in_verband = org.parent is not None and org.parent.kind == VERBAND
-    if "gemeinde" in levels and VERBAND not in levels and not in_verband:
-        levels += (VERBAND,)
-    return levels
+    return carried(levels, in_verband=org.parent is not None and org.parent.kind == VERBAND)
 
 
 def land_key(land_code: Any) -> Any:

@@ -14,13 +14,14 @@ from registry.logic import duties
 from registry.models import Organisation, Service
 from registry.models.vocab import LEVEL_SOURCES, LEVELS
 
-# What an organisation of each kind carries (duties.levels_of, without the Verband's parent).
+# What an organisation of each kind carries (the rule of duties.levels_of).
+KIND = duties.KIND_LEVELS
 DUE_BY_KIND = {
-    "kreisfreie Stadt": ("kreis", "gemeindeverband", "gemeinde"),
-    "Kreis": ("kreis",),
-    "Gemeindeverband (Amt, Verbandsgemeinde …)": ("gemeindeverband",),
-    "Gemeinde outside a Gemeindeverband": ("gemeindeverband", "gemeinde"),
-    "Gemeinde in a Gemeindeverband": ("gemeinde",),
+    "kreisfreie Stadt": duties.carried(KIND["kreisfreie_stadt"], in_verband=False),
+    "Kreis": duties.carried(KIND["kreis"], in_verband=False),
+    "Gemeindeverband (Amt, Verbandsgemeinde …)": KIND["gemeindeverband"],
+    "Gemeinde outside a Gemeindeverband": duties.carried(KIND["gemeinde"], in_verband=False),
+    "Gemeinde in a Gemeindeverband": duties.carried(KIND["gemeinde"], in_verband=True),
 }
 # Which organisations' kind a row of DUE_BY_KIND is about, to show only those the Land has.
 KIND_OF_ROW = {
