@@ -12,30 +12,52 @@ target_metadata = Base.metadata
 
 
 def run_with(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
+        render_as_batch=sqlite,  # SQLite cannot ALTER much
         compare_type=True,
     )
+    if sqlite:
+        # A batch migration rebuilds a table: copy, DROP, rename. With foreign keys on,
+        # the DROP would cascade to every row referring to it (a solution's services,
+        # adoptions, URL patterns). The pragma only works outside a transaction.
+        # (On the driver's connection: SQLAlchemy's would BEGIN first, see registry.db.)
+        _pragma(connection, "foreign_keys=OFF")
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _pragma(connection: Connection, setting: str) -> None:
+    raw = connection.connection.driver_connection
+    # Inside a transaction SQLite ignores it; a caller's open transaction is left alone.
+    if raw is not None and not raw.in_transaction:
+        raw.execute(f"PRAGMA {setting}")
+
+
+def _foreign_keys_back_on(connection: Connection) -> None:
+    """After the commit: the connection goes back to a pool that expects them on."""
+    if connection.dialect.name == "sqlite":
+        _pragma(connection, "foreign_keys=ON")
 
 
 def run_online() -> None:
     given = config.attributes.get("connection")  # a Connection, or an Engine (pytest-alembic)
     if isinstance(given, Connection):
-        run_with(given)
+        run_with(given)  # the caller's transaction: the caller commits
         return
     if isinstance(given, Engine):
         with given.connect() as connection:
             run_with(connection)
             connection.commit()
+            _foreign_keys_back_on(connection)
         return
     url = config.attributes.get("url") or database_url("instance")
     engine = make_engine(url)
     with engine.connect() as connection:
         run_with(connection)
+        connection.commit()
     engine.dispose()
 
 

@@ -64,12 +64,32 @@ def seed(
         first = catalogue.rejected[0]
         raise Invalid({"services": [first["reason"]]}, f"{first['record']}: invalid")
     report["services"] = _counts(catalogue)
+    report["case_rates"] = _case_rates(session, directory / "case_rates.toml")
     report["solutions"] = _records(session, directory / "solutions.toml", "solution", lands)
     report["demo_adoptions"] = _records(
         session, directory / "demo_adoptions.toml", "adoption", lands
     )
     session.flush()
     return report
+
+
+def _case_rates(session: Session, path: Path) -> Counter[str]:
+    """Per-service case rates for usage-based prices, set through the unit of work."""
+    counts: Counter[str] = Counter()
+    work = UnitOfWork.trusted_for(session)
+    for record in _load(path, "service"):
+        service = lookup.service(session, record["ozg_id"])
+        wanted = {
+            "case_rate_per_1000": record["per_1000"],
+            "case_rate_source": record["source"],
+            "case_rate_assumed": record["assumed"],
+        }
+        if all(getattr(service, name) == value for name, value in wanted.items()):
+            counts["unchanged"] += 1
+            continue
+        work.update("service", service, wanted)
+        counts["updated"] += 1
+    return counts
 
 
 def _counts(found: Report) -> Counter[str]:

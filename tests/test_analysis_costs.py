@@ -1,7 +1,8 @@
 """GET /solutions/{slug}/cost?for=&years=: every price model, worked out by hand.
 
 Rule (DESIGN §2, documented on the endpoint): the exact annual figure is rounded once,
-half up, to whole cents; total = onboarding + years × annual. Every expected number
+half up, to whole cents; total = onboarding + the years (here all full years, so
+onboarding + years × annual). Every expected number
 below carries its arithmetic in a comment; none is computed by the code under test.
 """
 
@@ -95,7 +96,8 @@ def world(client, session):
 
 
 def _cost(client, slug, org, years=None):
-    query = f"for={org}" + (f"&years={years}" if years is not None else "")
+    # A fixed contract date on 1 January: every year below is a full one.
+    query = f"for={org}&start=2025-01-01" + (f"&years={years}" if years is not None else "")
     response = client.get(f"/api/v1/solutions/{slug}/cost?{query}")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
@@ -125,7 +127,7 @@ def test_free(client, world):
     body = _cost(client, "frei", BOCHUM)
     assert _figures(body) == (0, 0, 5, 0)
     assert body["price_model"] == "free"
-    assert body["basis"] == "free of charge; total over 5 years"
+    assert body["basis"] == "free of charge; total over 5 years from 2025-01-01"
     # Free with an onboarding fee: 1,200.00 € once, 0 a year -> 120,000 whatever the years.
     assert _figures(_cost(client, "frei-onboarding", BOCHUM, 3)) == (120_000, 0, 3, 120_000)
 
@@ -143,12 +145,12 @@ def test_flat_with_default_years_and_one_year_and_thirty(client, world):
     assert _figures(body) == (50_000, 123_456, 5, 667_280)
     assert body["price_model"] == "flat"
     assert body["basis"] == (
-        "flat annual fee 1.234,56 €; one-time onboarding 500,00 €; total over 5 years"
+        "flat annual fee 1.234,56 €; one-time Anbindung 500,00 €; total over 5 years from 2025-01-01"
     )
     # years=1: 50,000 + 123,456 = 173,456
     body = _cost(client, "pauschal", BOCHUM, 1)
     assert _figures(body) == (50_000, 123_456, 1, 173_456)
-    assert body["basis"].endswith("total over 1 year")
+    assert body["basis"].endswith("total over 1 year from 2025-01-01")
     # years=30: 50,000 + 30 × 123,456 = 50,000 + 3,703,680 = 3,753,680
     assert _figures(_cost(client, "pauschal", BOCHUM, 30)) == (50_000, 123_456, 30, 3_753_680)
 
@@ -186,7 +188,7 @@ def test_tiered_basis_names_the_tier(client, world):
     body = _cost(client, "gestaffelt", "059540002002")
     assert body["basis"] == (
         "tier for up to 10.000 inhabitants: Ort 10000 has 10.000; annual fee 500,00 €; "
-        "total over 5 years"
+        "total over 5 years from 2025-01-01"
     )
     top = _cost(client, "gestaffelt", "059540005005")
     assert "top tier" in top["basis"]
@@ -201,7 +203,7 @@ def test_koenigstein_for_a_land_rounds_an_exact_half_cent_up(client, world):
     assert body["price_model"] == "koenigstein"
     assert body["basis"] == (
         "Königsteiner Schlüssel 2024: Nordrhein-Westfalen carries 21.14424 % of "
-        "106.250,00 € a year; one-time onboarding 5.000,00 €; total over 5 years"
+        "106.250,00 € a year; one-time Anbindung 5.000,00 €; total over 5 years from 2025-01-01"
     )
     # years=1: 500,000 + 2,246,576 = 2,746,576
     assert _figures(_cost(client, "koenig", NRW, 1)) == (500_000, 2_246_576, 1, 2_746_576)

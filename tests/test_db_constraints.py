@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 
+from registry.logic import prices
 from registry.models import Adoption, Organisation, Service, ServiceLeikaKey, Solution
 
 
@@ -30,6 +31,10 @@ def _refused(session, constraint, *objects):
         assert constraint in str(caught.value.orig)
 
 
+FREE = prices.from_shorthand({"model": "free"})
+FLAT = {"model": "flat", "annual_fee_cents": 0, "onboarding_fee_cents": 0}
+
+
 def _bochum(**overrides):
     values = {"ars": "059110000000", "name": "Bochum", "kind": "kreisfreie_stadt"}
     return Organisation(**{"land_code": "05", **values, **overrides})
@@ -37,7 +42,7 @@ def _bochum(**overrides):
 
 def _solution(builder, **overrides):
     values = {"slug": "hundesteuer-online", "name": "Hundesteuer online", "status": "live"}
-    return Solution(builder=builder, **{"price_model": "free", **values, **overrides})
+    return Solution(builder=builder, **{"prices": [FREE], "reuse_terms": [], **values, **overrides})
 
 
 def _adoption(organisation, solution, **overrides):
@@ -47,7 +52,7 @@ def _adoption(organisation, solution, **overrides):
 
 def test_valid_rows_are_accepted(session):
     bochum = _bochum()
-    solution = _solution(bochum, price_model="flat", annual_fee_cents=0, onboarding_fee_cents=0)
+    solution = _solution(bochum, prices=[prices.from_shorthand(FLAT)])
     service = Service(
         ozg_id="10601", name="Hundesteuer", themenfeld="Querschnitt", executing_level="gemeinde"
     )
@@ -91,24 +96,17 @@ def test_ars_outside_its_land_code_is_refused_in_plain_sql(connection):
     assert count == 1
 
 
-def test_negative_onboarding_fee_is_refused(session):
-    bochum = _bochum()
-    _write(session, bochum)
-    _refused(
-        session, "ck_solution_onboarding_fee_cents", _solution(bochum, onboarding_fee_cents=-1)
+def test_negative_case_rate_is_refused(session):
+    # Prices are JSON, validated by the API's schemas on every way in (tests/test_prices_api);
+    # the case rate they may use is a column, checked here.
+    service = Service(
+        ozg_id="10601",
+        name="Hundesteuer",
+        themenfeld="Querschnitt",
+        executing_level="gemeinde",
+        case_rate_e3=-1,
     )
-
-
-def test_flat_price_without_annual_fee_is_refused(session):
-    bochum = _bochum()
-    _write(session, bochum)
-    _refused(session, "ck_solution_annual_fee_cents_model", _solution(bochum, price_model="flat"))
-
-
-def test_annual_fee_on_a_free_price_is_refused(session):
-    bochum = _bochum()
-    _write(session, bochum)
-    _refused(session, "ck_solution_annual_fee_cents_model", _solution(bochum, annual_fee_cents=100))
+    _refused(session, "ck_service_case_rate_e3", service)
 
 
 def test_second_adoption_of_the_same_solution_by_the_same_organisation_is_refused(session):

@@ -5,6 +5,8 @@ from flask.views import MethodView
 from registry.api import analysis_examples as ex
 from registry.api import render
 from registry.api.analysis_schemas import (
+    BudgetArgs,
+    BudgetSchema,
     CandidatesArgs,
     CandidatesSchema,
     CompareSchema,
@@ -22,7 +24,7 @@ from registry.api.analysis_schemas import (
 )
 from registry.api.common import Blueprint
 from registry.db import get_session
-from registry.logic import analysis, lookup
+from registry.logic import analysis, budget, lookup
 
 blp = Blueprint(
     "analysis",
@@ -86,20 +88,60 @@ class Cost(MethodView):
     def get(self, args, slug):
         """What reusing the solution costs an organisation
 
-        Onboarding fee, annual cost and the total over `years` (default 5), in integer
-        euro cents, with the `basis` in words. Annual cost by price model: free 0; flat
-        the fee; per_capita fee × population; tiered the fee of the first tier whose
-        `max_population` ≥ population; koenigstein: a Land pays total × its share of the
-        Königsteiner Schlüssel of `koenigstein_year`, a body below a Land pays
-        total × share × its population / the Land's population. Rounding: the exact
-        annual figure is rounded once, half up, to whole cents; total = onboarding +
-        years × annual. 422 (field `for`) when a population or key share is missing.
+        Onboarding (Anbindung), each year's cost and the total over `years` (default 5)
+        calendar years from the contract date `start` (default today), in integer euro
+        cents, with the `basis` in words. The first year is priced by the period in force
+        on `start` (pro rata by months from the contract month when the price says
+        `pro_rata`), later years by the period in force on 1 January; after the last
+        published period its price continues (`price_known` false, stated). A year's
+        price adds its components: a rate × the organisation's units (inhabitants; cases
+        a year: `cases`, or its services' case rates × population / 1,000; members of the
+        target group: `members`, or the stated rate), a weighted share of the pool
+        divided by the key over all participants, the Königsteiner Schlüssel (a Land:
+        its share; a body below: share × its population / the Land's), population tiers.
+        For a body below a Land the solution's reuse terms for that Land decide who pays
+        (`paid_by`): the Land or FITKO's budget (0 a year), the Land passing on a share
+        of its own cost by inhabitants, or the reuser. Rounding: each year's exact figure
+        is rounded once, half up, to whole cents; total = onboarding + the years.
+        422 (field `for`, `cases` or `members`) when a figure the price needs is missing.
         """
         session = get_session()
         solution = lookup.solution(session, slug, services=False)
         org = lookup.organisation(session, args["for_"])
-        view = analysis.cost_view(session, solution, org, args["years"])
+        view = analysis.cost_view(
+            session,
+            solution,
+            org,
+            args["years"],
+            start=args.get("start"),
+            cases=args.get("cases"),
+            members=args.get("members"),
+        )
         return render.json_response(render.cost(view))
+
+
+@blp.route("/organisations/<org>/budget")
+class Budget(MethodView):
+    @blp.arguments(BudgetArgs, location="query")
+    @blp.response(200, BudgetSchema, example=ex.BUDGET)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.reads()
+    def get(self, args, org):
+        """A budget for the organisation's gaps: one candidate per gap, costed and summed
+
+        One line per solution (paid once, however many gaps it closes) with the gaps it
+        closes and its estimate as in `/solutions/{slug}/cost`; the totals add the lines'
+        onboarding, full years, first years, totals and each calendar year. Without
+        `pick`, each gap (in OZG-ID order) takes an unblocked candidate with an estimate:
+        one already in the budget when there is one, else the best by score; gaps left
+        are `uncovered`, with the reason. With `pick`, the chosen solutions close the
+        gaps they are candidates for; 422 (field `pick`) for a solution that is no
+        candidate of any gap, or two that close the same gap.
+        """
+        session = get_session()
+        found = budget.budget(session, lookup.organisation(session, org), **args)
+        return render.json_response(render.budget(found))
 
 
 @blp.route("/services/<ozg_id>/coverage")

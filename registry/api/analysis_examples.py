@@ -17,12 +17,31 @@ ESTIMATE = {
     "currency": "EUR",
     "onboarding_cents": 500000,
     "annual_cents": 1234567,
-    "years": 5,
-    "total_cents": 6672835,
+    "first_year_cents": 1234567,
+    "years": 2,
+    "start": "2026-12-02",
+    "total_cents": 2969134,
+    "paid_by": "reuser",
+    "per_year": [
+        {
+            "year": 2026,
+            "months": 12,
+            "cents": 1234567,
+            "price_valid_from": None,
+            "price_known": True,
+        },
+        {
+            "year": 2027,
+            "months": 12,
+            "cents": 1234567,
+            "price_valid_from": None,
+            "price_known": True,
+        },
+    ],
     "basis": "Königsteiner Schlüssel 2016: Nordrhein-Westfalen carries 21.14424 % of "
     "1.200.000,00 € a year; Mülheim an der Ruhr pays its population's part: 173.050 of "
-    "18.034.454 inhabitants (as of 2024-12-31); one-time onboarding 5.000,00 €; total over "
-    "5 years",
+    "18.034.454 inhabitants (as of 2024-12-31); one-time Anbindung 5.000,00 €; total over "
+    "2 years from 2026-12-02",
 }
 CANDIDATE = {
     "solution": "elfe",
@@ -113,4 +132,44 @@ SEARCH = {
         }
     ],
     "pagination": {"page": 1, "page_size": 50, "total_items": 1, "total_pages": 1},
+}
+BUDGET = {
+    "organisation": MUELHEIM,
+    "years": 2,
+    "start": "2026-12-02",
+    "gaps": 2,
+    "lines": [
+        {
+            "solution": "elfe",
+            "solution_name": "ELFE – Einfach Leistungen für Eltern",
+            "builder": "040000000000",
+            "builder_name": "Freie Hansestadt Bremen",
+            "status": "live",
+            "chosen": "best",
+            "blocked_reason": None,
+            "services": [ELTERNGELD],
+            "cost": ESTIMATE,
+            "cost_unavailable": None,
+        }
+    ],
+    "uncovered": [
+        {
+            "service": {
+                "ozg_id": "10219",
+                "name": "Hundehaltung",
+                "themenfeld": "Recht & Ordnung",
+                "executing_level": "gemeinde",
+            },
+            "reason": "no EfA solution implements it yet",
+        }
+    ],
+    "complete": True,
+    "totals": {
+        "currency": "EUR",
+        "onboarding_cents": 500000,
+        "annual_cents": 1234567,
+        "first_year_cents": 1234567,
+        "total_cents": 2969134,
+        "per_year": [{"year": 2026, "cents": 1234567}, {"year": 2027, "cents": 1234567}],
+    },
 }

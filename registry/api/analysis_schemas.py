@@ -3,9 +3,10 @@
 from marshmallow import Schema, fields, validate
 
 from registry.api.common import PageArgs, PaginationSchema
-from registry.api.fields import ORG_KEY, Ref, ozg_id
+from registry.api.fields import ORG_KEY, Ref, ozg_id, slug
 from registry.logic.candidates import SORTS
 from registry.logic.coverage import percent
+from registry.logic.prices import PAYERS
 from registry.logic.search import TYPES
 from registry.models.vocab import ORGANISATION_KINDS
 
@@ -29,13 +30,47 @@ class ServiceSummary(Schema):
     )
 
 
+class YearCostSchema(Schema):
+    year = fields.Integer()
+    months = fields.Integer(
+        metadata={"description": "months charged: 12, fewer in a pro-rata first year"}
+    )
+    cents = fields.Integer(metadata={"description": "the year's cost, rounded once, half up"})
+    price_valid_from = fields.String(
+        allow_none=True, metadata={"description": "valid_from of the price period applied"}
+    )
+    price_known = fields.Boolean(
+        metadata={"description": "false: no price published for this year; the last continues"}
+    )
+
+
 class EstimateSchema(Schema):
     currency = fields.Constant("EUR")
-    onboarding_cents = fields.Integer(metadata={"description": "one-time, integer cents"})
-    annual_cents = fields.Integer(metadata={"description": "per year, integer cents"})
+    onboarding_cents = fields.Integer(
+        metadata={"description": "one-time Anbindung the organisation pays, integer cents"}
+    )
+    annual_cents = fields.Integer(
+        metadata={"description": "a full year at the price in force on `start`, integer cents"}
+    )
+    first_year_cents = fields.Integer(
+        metadata={"description": "the first year as charged (pro rata where the price says so)"}
+    )
     years = fields.Integer()
-    total_cents = fields.Integer(metadata={"description": "onboarding + years × annual"})
-    basis = fields.String(metadata={"description": "which figures and year, in words"})
+    start = fields.Date(metadata={"description": "the contract date the estimate starts on"})
+    total_cents = fields.Integer(
+        metadata={"description": "onboarding + the sum of `per_year` (each rounded once)"}
+    )
+    paid_by = fields.String(
+        validate=validate.OneOf(PAYERS),
+        metadata={
+            "description": "who pays the yearly cost under the Land's reuse terms: reuser, "
+            "land, fitko, land_passes_on"
+        },
+    )
+    per_year = fields.List(fields.Nested(YearCostSchema))
+    basis = fields.String(
+        metadata={"description": "which figures, keys, periods and terms, in words"}
+    )
 
 
 class CandidateSchema(Schema):
@@ -98,6 +133,56 @@ class ServiceCandidatesSchema(Schema):
 class CandidatesSchema(Schema):
     organisation = fields.Nested(OrganisationSummary)
     services = fields.List(fields.Nested(ServiceCandidatesSchema))
+
+
+class BudgetLineSchema(Schema):
+    solution = fields.String()
+    solution_name = fields.String()
+    builder = fields.String(allow_none=True, metadata={"description": "null: not known yet"})
+    builder_name = fields.String(allow_none=True)
+    status = fields.String()
+    chosen = fields.String(
+        validate=validate.OneOf(("picked", "best")),
+        metadata={"description": "picked by the caller, or the best by the stated rule"},
+    )
+    blocked_reason = fields.String(allow_none=True)
+    services = fields.List(
+        fields.Nested(ServiceSummary), metadata={"description": "the gaps it closes"}
+    )
+    cost = fields.Nested(EstimateSchema, allow_none=True)
+    cost_unavailable = fields.String(allow_none=True)
+
+
+class UncoveredSchema(Schema):
+    service = fields.Nested(ServiceSummary)
+    reason = fields.String()
+
+
+class YearTotalSchema(Schema):
+    year = fields.Integer()
+    cents = fields.Integer()
+
+
+class BudgetTotalsSchema(Schema):
+    currency = fields.Constant("EUR")
+    onboarding_cents = fields.Integer()
+    annual_cents = fields.Integer(metadata={"description": "the lines' full years, added"})
+    first_year_cents = fields.Integer()
+    total_cents = fields.Integer(metadata={"description": "the lines' totals, added"})
+    per_year = fields.List(fields.Nested(YearTotalSchema))
+
+
+class BudgetSchema(Schema):
+    organisation = fields.Nested(OrganisationSummary)
+    years = fields.Integer()
+    start = fields.Date()
+    gaps = fields.Integer(metadata={"description": "the organisation's gaps"})
+    lines = fields.List(fields.Nested(BudgetLineSchema))
+    uncovered = fields.List(fields.Nested(UncoveredSchema))
+    complete = fields.Boolean(
+        metadata={"description": "false: a line has no estimate and is not in the totals"}
+    )
+    totals = fields.Nested(BudgetTotalsSchema)
 
 
 class CostSchema(EstimateSchema):
@@ -211,9 +296,19 @@ def sort_field():
     )
 
 
+def start_field():
+    return fields.Date(
+        metadata={
+            "description": "the contract date estimates start on (ISO date; default today): "
+            "the first year may be pro rata, later years follow the price periods"
+        }
+    )
+
+
 class GapsArgs(Schema):
     years = years_field()
     sort = sort_field()
+    start = start_field()
     top = fields.Integer(
         load_default=3,
         validate=validate.Range(min=0, max=20),
@@ -225,11 +320,38 @@ class CandidatesArgs(Schema):
     service = ozg_id(metadata={"description": "one service (OZG-ID); default: every gap"})
     years = years_field()
     sort = sort_field()
+    start = start_field()
 
 
 class CostArgs(Schema):
     for_ = Ref(ORG_KEY, data_key="for", required=True, metadata={"description": "key of O"})
     years = years_field()
+    start = start_field()
+    cases = fields.Integer(
+        validate=validate.Range(min=0, max=1_000_000_000),
+        metadata={
+            "description": "expected cases a year, for usage-based prices (default: the "
+            "services' case rates × population)"
+        },
+    )
+    members = fields.Integer(
+        validate=validate.Range(min=0, max=1_000_000_000),
+        metadata={"description": "size of the target group, for prices per member"},
+    )
+
+
+class BudgetArgs(Schema):
+    years = years_field()
+    start = start_field()
+    pick = fields.List(
+        slug(),
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "the solutions chosen (slugs, repeat the parameter); default: "
+            "for each gap an unblocked candidate with an estimate, one already in the "
+            "budget first, else the best by score"
+        },
+    )
 
 
 class CoverageArgs(Schema):

@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from werkzeug.sansio.response import Response
 
+from registry.logic.budget import Budget
 from registry.logic.candidates import Candidate
 from registry.logic.costs import Estimate
 from registry.models import Organisation, Service
@@ -37,7 +38,12 @@ def service_summary(service: Service) -> dict[str, Any]:
 
 
 def estimate(found: Estimate | None) -> dict[str, Any] | None:
-    return found.as_dict() if found is not None else None
+    return jsonable_estimate(found.as_dict()) if found is not None else None
+
+
+def jsonable_estimate(figures: dict[str, Any]) -> dict[str, Any]:
+    """The contract date as an ISO date (Flask's JSON would write an HTTP date)."""
+    return {**figures, "start": figures["start"].isoformat()}
 
 
 def candidate(c: Candidate) -> dict[str, Any]:
@@ -94,4 +100,33 @@ def candidates(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def cost(view: dict[str, Any]) -> dict[str, Any]:
-    return {**view, "organisation": organisation_summary(view["organisation"])}
+    return {**jsonable_estimate(view), "organisation": organisation_summary(view["organisation"])}
+
+
+def budget(found: Budget) -> dict[str, Any]:
+    return {
+        "organisation": organisation_summary(found.organisation),
+        "years": found.years,
+        "start": found.start.isoformat(),
+        "gaps": sum(len(line.services) for line in found.lines) + len(found.uncovered),
+        "lines": [
+            {
+                "solution": line.solution.slug,
+                "solution_name": line.solution.name,
+                "builder": line.solution.builder.key if line.solution.builder else None,
+                "builder_name": line.solution.builder.name if line.solution.builder else None,
+                "status": line.solution.status,
+                "chosen": line.chosen,
+                "blocked_reason": line.candidate.blocked_reason,
+                "services": [service_summary(s) for s in line.services],
+                "cost": estimate(line.candidate.cost),
+                "cost_unavailable": line.candidate.cost_unavailable,
+            }
+            for line in found.lines
+        ],
+        "uncovered": [
+            {"service": service_summary(s), "reason": reason} for s, reason in found.uncovered
+        ],
+        "complete": found.complete,
+        "totals": found.totals(),
+    }

@@ -7,6 +7,7 @@ from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema, work
 from registry.api.fields import Whole, land_code, leika_key, ozg_id
 from registry.api.guards import etag, if_match
+from registry.api.prices import decimal_string
 from registry.db import get_session
 from registry.logic import lookup, services
 from registry.models.vocab import LEVEL_SOURCES, LEVELS, THEMENFELDER
@@ -85,6 +86,16 @@ class ServiceSchema(Schema):
         },
     )
     leika_keys = fields.List(leika_key(), metadata={"description": "LeiKa keys it bundles"})
+    case_rate_per_1000 = decimal_string(
+        "expected cases a year per 1,000 inhabitants, for usage-based prices (cases key)",
+        allow_none=True,
+    )
+    case_rate_source = fields.String(
+        allow_none=True, metadata={"description": "where the case rate comes from"}
+    )
+    case_rate_assumed = fields.Boolean(
+        metadata={"description": "the case rate is the registry's assumption, not a statistic"}
+    )
     description = fields.String(allow_none=True)
     source = fields.String(allow_none=True)
     version = fields.Integer(dump_only=True)

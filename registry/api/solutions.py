@@ -1,17 +1,16 @@
 """/api/v1/solutions: concrete online services, who built them, and what reuse costs."""
 
-import itertools
-
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from registry.api import examples
 from registry.api.common import Blueprint, PageArgs, page_schema, work
-from registry.api.fields import OZG_ID, Ref, Whole, cents, ozg_id, slug
+from registry.api.fields import OZG_ID, Ref, Whole, ozg_id, slug
 from registry.api.guards import etag, if_match
+from registry.api.prices import PriceSchema, ReuseTermsSchema, period_list_errors, terms_errors
 from registry.db import get_session
 from registry.logic import lookup, solutions
-from registry.models.vocab import CHANNELS, MATURITY_MODELS, PRICE_MODELS, SOLUTION_STATUSES
+from registry.models.vocab import CHANNELS, MATURITY_MODELS, SOLUTION_STATUSES
 
 blp = Blueprint(
     "solutions",
@@ -20,75 +19,8 @@ blp = Blueprint(
     description="Online services that implement OZG-Leistungen, with builder and price model.",
 )
 
-# The parameters each price model needs; any other parameter is refused.
-PRICE_PARAMETERS = {
-    "free": set(),
-    "flat": {"annual_fee_cents"},
-    "per_capita": {"per_capita_fee_cents"},
-    "tiered": {"tiers"},
-    "koenigstein": {"total_annual_cost_cents", "koenigstein_year"},
-}
-
-
 # host (a `*.` wildcard, labels of a-z0-9 and hyphens, an optional port), then a path prefix
 URL_PATTERN = r"^(?:\*\.)?(?!www\.)[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::[0-9]{1,5})?(?:/[^\s?#]*)?$"
-
-
-class PriceTierSchema(Schema):
-    max_population = fields.Integer(
-        strict=True,
-        load_default=None,
-        allow_none=True,
-        validate=validate.Range(min=0, max=200_000_000),
-        metadata={"description": "upper bound (inclusive); null or absent in the last tier"},
-    )
-    annual_fee_cents = cents("annual fee for this tier", required=True)
-
-
-class PriceSchema(Schema):
-    """A price model, replaced as a whole. Money is integer euro cents."""
-
-    model = fields.String(required=True, validate=validate.OneOf(PRICE_MODELS))
-    currency = fields.String(validate=validate.Equal("EUR"), metadata={"description": "always EUR"})
-    onboarding_fee_cents = cents("one-time onboarding fee (any model)")
-    annual_fee_cents = cents("flat: the annual fee")
-    per_capita_fee_cents = cents("per_capita: annual fee per inhabitant")
-    tiers = fields.List(
-        fields.Nested(PriceTierSchema),
-        validate=validate.Length(min=1, max=50),
-        metadata={"description": "tiered: ascending max_population, the last one null"},
-    )
-    total_annual_cost_cents = cents("koenigstein: the annual cost shared by the Länder")
-    koenigstein_year = fields.Integer(
-        strict=True,
-        validate=validate.Range(min=1949, max=2200),
-        metadata={"description": "koenigstein: the year of the key to apply"},
-    )
-
-    @validates_schema
-    def _parameters_fit_model(self, data, **_kwargs):
-        model = data.get("model")
-        if model not in PRICE_PARAMETERS:
-            return
-        needed = PRICE_PARAMETERS[model]
-        others = set().union(*PRICE_PARAMETERS.values()) - needed
-        errors = {n: [f"Required by the {model} model."] for n in needed if data.get(n) is None}
-        errors |= {n: [f"Not part of the {model} model."] for n in others if n in data}
-        if not errors and model == "tiered":
-            errors = _tier_errors(data["tiers"])
-        if errors:
-            raise ValidationError(errors)
-
-
-def _tier_errors(tiers):
-    bounds = [t["max_population"] for t in tiers]
-    if bounds[-1] is not None:
-        return {"tiers": ["The last tier has max_population null (no upper bound)."]}
-    if None in bounds[:-1]:
-        return {"tiers": ["Only the last tier may have max_population null."]}
-    if any(a >= b for a, b in itertools.pairwise(bounds[:-1])):
-        return {"tiers": ["max_population must ascend strictly."]}
-    return {}
 
 
 class SolutionSchema(Schema):
@@ -146,7 +78,29 @@ class SolutionSchema(Schema):
             "example": ["elterngeld-digital.de"],
         },
     )
-    price = Whole(PriceSchema)
+    price = Whole(
+        PriceSchema,
+        metadata={
+            "description": "the latest price period (in force now, or announced); writing "
+            "it replaces every period with this one"
+        },
+    )
+    prices = fields.List(
+        Whole(PriceSchema),
+        attribute="price_periods",
+        validate=validate.Length(min=1, max=50),
+        metadata={
+            "description": "every price period, in order, not overlapping; replaced as a "
+            "whole (`price`, when also sent, must equal the last)"
+        },
+    )
+    reuse_terms = fields.List(
+        Whole(ReuseTermsSchema),
+        validate=validate.Length(max=16),
+        metadata={
+            "description": "who pays, per Land, for the bodies below it; replaced as a whole"
+        },
+    )
     price_source = fields.String(
         allow_none=True, metadata={"description": "where the price figures come from"}
     )
@@ -163,6 +117,20 @@ class SolutionSchema(Schema):
         return data
 
     @validates_schema
+    def _periods_fit(self, data, **_kwargs):
+        periods = data.get("price_periods")
+        if periods is not None:
+            errors = period_list_errors(periods)
+            if errors:
+                raise ValidationError(errors, "prices")
+            if "price" in data and data["price"] != periods[-1]:
+                raise ValidationError("Sent with `prices`, it must equal the last period.", "price")
+        if data.get("reuse_terms"):
+            errors = terms_errors(data["reuse_terms"])
+            if errors:
+                raise ValidationError(errors, "reuse_terms")
+
+    @validates_schema
     def _maturity_fits_model(self, data, partial=None, **_kwargs):
         maturity, model = data.get("maturity"), data.get("maturity_model")
         if partial and ("maturity" in data) != ("maturity_model" in data):
@@ -176,7 +144,8 @@ class SolutionSchema(Schema):
 
 
 class SolutionPatchSchema(SolutionSchema):
-    """Any subset of the fields; `services` and `price` are replaced as a whole."""
+    """Any subset of the fields; `services`, `price`/`prices` and `reuse_terms` are
+    replaced as a whole."""
 
     def __init__(self, **kwargs):
         super().__init__(partial=True, **kwargs)

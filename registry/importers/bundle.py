@@ -94,7 +94,7 @@ def _write_csv(out: io.TextIOBase, rows: list[dict[str, Any]]) -> None:
 def _flatten(record: dict[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for name, value in record.items():
-        if isinstance(value, dict):  # the price model
+        if name == "price":  # the latest period, one column per field
             for inner, v in value.items():
                 if inner == "tiers":
                     v = ", ".join(
@@ -102,12 +102,17 @@ def _flatten(record: dict[str, Any]) -> dict[str, Any]:
                         f"{t['annual_fee_cents']}"
                         for t in v
                     )
-                flat[f"{name}_{inner}"] = v
-        elif isinstance(value, list) and all(isinstance(v, dict) for v in value) and value:
+                elif isinstance(v, list | dict):
+                    v = json.dumps(v, ensure_ascii=False, sort_keys=True)
+                flat[f"{name}_{inner}"] = "" if v is None else v
+        elif name == "responsibilities":
             # the per-Land levels: "05: kreis (reason); 09: land (reason)"
             flat[name] = "; ".join(
                 f"{item['land_code']}: {item['level']} ({item['reason']})" for item in value
             )
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            # price periods, reuse terms: as JSON, so that nothing is lost in a cell
+            flat[name] = json.dumps(value, ensure_ascii=False, sort_keys=True)
         elif isinstance(value, list):
             flat[name] = ", ".join(map(str, value))
         elif isinstance(value, bool):

@@ -21,7 +21,7 @@ from registry.api.organisations import OrganisationSchema
 from registry.api.services import ServiceSchema
 from registry.api.solutions import SolutionSchema
 from registry.errors import Invalid, NotFound, flatten_errors
-from registry.logic import koenigstein, lookup
+from registry.logic import koenigstein, lookup, prices
 from registry.models import Adoption
 from registry.models.vocab import LAND_CODES
 from registry.uow import UnitOfWork
@@ -87,7 +87,9 @@ def upsert(session: Session, kind_name: str, record: dict[str, Any]) -> str:
     if existing is None:
         work.create(kind_name, desired)
         return "created"
-    current = schema.dump(existing)
+    current = _current(kind_name, schema, existing)
+    if "price_periods" in desired:
+        desired.pop("price", None)  # validated equal to the last period
     changes = {k: v for k, v in desired.items() if not _same(k, v, current.get(k))}
     if not changes:
         return "unchanged"
@@ -108,9 +110,21 @@ def _check_share(record: dict[str, Any]) -> None:
         raise Invalid(errors)
 
 
+def _current(kind_name: str, schema: Any, existing: Any) -> dict[str, Any]:
+    """The record as a write would set it: a solution's prices in their stored form."""
+    current = schema.dump(existing)
+    if kind_name == "solution":
+        current["price_periods"] = existing.prices
+        current["price"] = existing.prices  # writing a price replaces every period
+        current["reuse_terms"] = existing.reuse_terms
+    return current
+
+
 def _same(field: str, wanted: Any, current: Any) -> bool:
     if field == "price":
-        wanted = {"currency": "EUR", **wanted}
+        wanted = [wanted]
+    elif field == "reuse_terms":
+        wanted = prices.canonical_terms(wanted or [])
     wanted, current = jsonable(wanted), jsonable(current)
     if isinstance(wanted, list) and all(isinstance(v, str) for v in wanted):
         # Key lists (duties, LeiKa keys, services) are sets: their order carries no meaning.

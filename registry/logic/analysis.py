@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from registry.logic import (
     duties,
     gaps,
     lookup,
+    prices,
     scorecard,
     search,
 )
@@ -27,8 +29,16 @@ PATHS = {
 }
 
 
-def gaps_view(session: Session, org: Organisation, *, years: int, sort: str, top: int):
-    found = gaps.gaps(session, org, years=years, sort=sort)
+def gaps_view(
+    session: Session,
+    org: Organisation,
+    *,
+    years: int,
+    sort: str,
+    top: int,
+    start: date | None = None,
+):
+    found = gaps.gaps(session, org, years=years, sort=sort, start=start)
     return {
         "organisation": org,
         "due": found.due,
@@ -45,16 +55,24 @@ def gaps_view(session: Session, org: Organisation, *, years: int, sort: str, top
 
 
 def candidates_view(
-    session: Session, org: Organisation, *, years: int, sort: str, service: str | None = None
+    session: Session,
+    org: Organisation,
+    *,
+    years: int,
+    sort: str,
+    service: str | None = None,
+    start: date | None = None,
 ):
     if service is None:  # every gap: the gap query finds their candidates already
-        found_gaps = gaps.gaps(session, org, years=years, sort=sort)
+        found_gaps = gaps.gaps(session, org, years=years, sort=sort, start=start)
         wanted, offered, found = found_gaps.services, set(), found_gaps.candidates
     else:
         one = lookup.service(session, service)
         wanted = [duties.LocalService(one, one.level_in(org.land_code))]
         offered = gaps.offered_ids(session, org, [one.id])
-        found = candidates.candidates_for(session, org, [wanted[0].id], years=years, sort=sort)
+        found = candidates.candidates_for(
+            session, org, [wanted[0].id], years=years, sort=sort, start=start
+        )
     return {
         "organisation": org,
         "services": [
@@ -64,14 +82,24 @@ def candidates_view(
     }
 
 
-def cost_view(session: Session, solution: Solution, org: Organisation, years: int):
-    needed = {solution.koenigstein_year} if solution.koenigstein_year else set()
-    estimate = costs.estimate(solution, costs.context(session, org, needed), years)
+def cost_view(
+    session: Session,
+    solution: Solution,
+    org: Organisation,
+    years: int,
+    *,
+    start: date | None = None,
+    cases: int | None = None,
+    members: int | None = None,
+):
+    ctx = costs.context(session, org, [solution], start=start, cases=cases, members=members)
+    estimate = costs.estimate(solution, ctx, years)
+    period, _ = prices.period_on(solution.prices, estimate.start)
     return {
         **estimate.as_dict(),
         "solution": solution.slug,
         "organisation": org,
-        "price_model": solution.price_model,
+        "price_model": prices.model_of(period),
     }
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, case, func, literal, or_, select
-from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
 from registry.logic import costs
 from registry.models import Adoption, OfferingCount, Organisation, Solution, solution_service
@@ -35,12 +36,8 @@ CANDIDATE_COLUMNS = (
     Solution.maturity_model,
     Solution.channel,
     Solution.requires_land_contract,
-    Solution.price_model,
-    Solution.onboarding_fee_cents,
-    Solution.annual_fee_cents,
-    Solution.per_capita_fee_cents,
-    Solution.total_annual_cost_cents,
-    Solution.koenigstein_year,
+    Solution.prices,
+    Solution.reuse_terms,
 )
 SORTS = ("score", "cost", "adopters", "adopters_in_land", "maturity")
 
@@ -66,6 +63,7 @@ def candidates_for(
     *,
     years: int = 5,
     sort: str = "score",
+    start: date | None = None,
 ) -> dict[int, list[Candidate]]:
     """Candidates per service id, ranked; a bounded number of statements for any input."""
     SS = solution_service
@@ -97,15 +95,12 @@ def candidates_for(
                 joinedload(Solution.builder).options(
                     lazyload(Organisation.parent), lazyload(Organisation.duty_rows)
                 ),
-                selectinload(Solution.tiers),
             )
         )
     }
     found = [Candidate(service_id, solutions[solution_id]) for service_id, solution_id in pairs]
     _count_adopters(session, org, found, solution_ids, service_ids)
-    ctx = costs.context(
-        session, org, {c.solution.koenigstein_year for c in found if c.solution.koenigstein_year}
-    )
+    ctx = costs.context(session, org, list(solutions.values()), start=start)
     contracted = _land_contracts(session, ctx.land, solution_ids)
     by_service: dict[int, list[Candidate]] = defaultdict(list)
     for candidate in found:

@@ -1,13 +1,24 @@
 """What reusing a solution costs an organisation, in integer euro cents.
 
-Rounding: each annual cost is computed exactly (as a fraction) and rounded once to whole
-cents, half up ("kaufmännisch"); the N-year total is onboarding + N × the rounded annual
-cost, so the figures a human adds up agree with the total.
+An estimate covers `years` calendar years from the contract date `start` (default today):
+the first year is priced by the period in force on `start`, every later year by the one in
+force on 1 January (registry.logic.prices). Under a `pro_rata` first-year rule the first
+year pays the months from the contract month on (December: 1/12); the Marktplatz contract
+says "anteiliges Entgelt im Jahr des Vertragsschlusses" without saying by months or days,
+so months are our stated assumption.
+
+Rounding, the one step: a year's cost is computed exactly (as a fraction: components
+added, pro rata applied) and rounded once to whole cents, half up ("kaufmännisch"); the
+total is onboarding + the sum of the rounded years, so the figures a human adds up agree.
+
+Who pays: a solution's reuse terms for the organisation's Land (registry.api.prices)
+apply to every body below the Land; the Land itself pays the price.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -15,8 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from registry.errors import Invalid
-from registry.models import KoenigsteinShare, Organisation, Solution
+from registry.logic import prices
+from registry.models import KoenigsteinShare, Organisation, Service, Solution, solution_service
 from registry.models.koenigstein import FULL_SHARE
+
+FITKO_DECISION = "IT-Planungsrat decision 2023/35"
 
 
 class CostUnavailable(Invalid):
@@ -28,25 +42,57 @@ class CostUnavailable(Invalid):
 
 
 @dataclass(frozen=True)
+class YearCost:
+    year: int
+    months: int  # charged months: 12, or fewer in a pro-rata first year
+    cents: int
+    price_valid_from: str | None  # the period that priced it
+    price_known: bool  # False: no published price for this year, the last one continues
+
+
+@dataclass(frozen=True)
 class Estimate:
     onboarding_cents: int
-    annual_cents: int
-    years: int
+    annual_cents: int  # a full year at the price in force on `start`
+    start: date
+    per_year: tuple[YearCost, ...]
     basis: str
+    paid_by: str = "reuser"
+
+    @property
+    def years(self) -> int:
+        return len(self.per_year)
+
+    @property
+    def first_year_cents(self) -> int:
+        return self.per_year[0].cents
 
     @property
     def total_cents(self) -> int:
-        return self.onboarding_cents + self.years * self.annual_cents
+        return self.onboarding_cents + sum(y.cents for y in self.per_year)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "currency": "EUR",
             "onboarding_cents": self.onboarding_cents,
             "annual_cents": self.annual_cents,
+            "first_year_cents": self.first_year_cents,
             "years": self.years,
+            "start": self.start,
             "total_cents": self.total_cents,
+            "paid_by": self.paid_by,
+            "per_year": [vars(y) for y in self.per_year],
             "basis": self.basis,
         }
+
+
+@dataclass(frozen=True)
+class CaseRate:
+    ozg_id: str
+    name: str
+    per_1000: Fraction
+    source: str | None
+    assumed: bool
 
 
 @dataclass(frozen=True)
@@ -56,6 +102,14 @@ class Context:
     organisation: Organisation
     land: Organisation | None
     shares: dict[int, int]  # year -> share_e5 of the organisation's Land
+    start: date = field(default_factory=date.today)
+    case_rates: dict[int, list[CaseRate]] = field(default_factory=dict)  # by solution id
+    cases: int | None = None  # the caller's expected cases a year (overrides the rates)
+    members: int | None = None  # the caller's target group size (overrides the rate)
+
+    def for_body(self, body: Organisation) -> Context:
+        """The same figures for another body of the same Land (no caller overrides)."""
+        return Context(body, self.land, self.shares, self.start, self.case_rates)
 
 
 def round_half_up(value: Fraction) -> int:
@@ -64,8 +118,9 @@ def round_half_up(value: Fraction) -> int:
 
 def euros(cents: int) -> str:
     """German notation: 1.234,56 €."""
+    sign, cents = ("-", -cents) if cents < 0 else ("", cents)
     whole, rest = divmod(cents, 100)
-    return f"{number(whole)},{rest:02d} €"
+    return f"{sign}{number(whole)},{rest:02d} €"
 
 
 def number(value: int) -> str:
@@ -73,70 +128,246 @@ def number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def percent_bp(bp: int) -> str:
+    """Basis points in German notation: 5000 → 50 %, 1250 → 12,5 %."""
+    whole, rest = divmod(bp, 100)
+    return f"{whole} %" if not rest else f"{whole},{rest:02d}".rstrip("0") + " %"
+
+
 def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
-    onboarding = solution.onboarding_fee_cents or 0
-    annual, basis = _annual(solution, ctx)
-    if onboarding:
-        basis += f"; one-time onboarding {euros(onboarding)}"
-    basis += f"; total over {years} year{'s' if years != 1 else ''}"
-    return Estimate(onboarding, annual, years, basis)
+    periods = solution.prices
+    org, start = ctx.organisation, ctx.start
+    terms = _terms_for(solution, ctx)
+    first, _ = prices.period_on(periods, start)
+    onboarding = first["onboarding_fee_cents"]
+    basis: list[str] = []
+    paid_by = terms["payer"] if terms else "reuser"
+    per_year: list[YearCost] = []
+    described: set[str | None] = set()
+    for k in range(years):
+        year = start.year + k
+        period, known = prices.period_on(periods, start if k == 0 else date(year, 1, 1))
+        months = 13 - start.month if k == 0 and period["first_year"] == "pro_rata" else 12
+        exact, words = _payable(solution, period, ctx, terms)
+        cents = round_half_up(exact * months / 12)
+        per_year.append(YearCost(year, months, cents, period["valid_from"], known))
+        if period["valid_from"] not in described:
+            described.add(period["valid_from"])
+            since = f"from {year}: " if k else ""
+            basis.append(f"{since}{words}")
+        if not known and (k == 0 or per_year[-2].price_known):
+            basis.append(
+                f"no price published for {year} yet: the estimate continues with the last "
+                f"known price{_until(period)}"
+            )
+        if months < 12:
+            basis.append(
+                f"first year {year} pro rata: {months} of 12 months, from the contract month "
+                f"{start.month:02d}/{year}"
+            )
+    annual = round_half_up(_payable(solution, first, ctx, terms)[0])
+    if terms and terms.get("onboarding_paid_by_land") and org.kind != "land":
+        onboarding = 0
+        basis.append("the Land also pays the Anbindung")
+    elif onboarding:
+        who = "you pay " if paid_by != "reuser" else ""
+        basis.append(f"{who}one-time Anbindung {euros(onboarding)}")
+    basis.append(f"total over {years} year{'s' if years != 1 else ''} from {start.isoformat()}")
+    return Estimate(onboarding, annual, start, tuple(per_year), "; ".join(basis), paid_by)
 
 
-def _annual(solution: Solution, ctx: Context) -> tuple[int, str]:
-    org, model = ctx.organisation, solution.price_model
-    if model == "free":
-        return 0, "free of charge"
-    if model == "flat":
-        fee = solution.annual_fee_cents or 0
-        return fee, f"flat annual fee {euros(fee)}"
-    if model == "koenigstein":
-        return _koenigstein(solution, ctx)
-    population = _population(org)
-    if model == "per_capita":
-        fee = solution.per_capita_fee_cents or 0
-        annual = fee * population
-        return annual, (
-            f"{euros(fee)} per inhabitant × {number(population)} inhabitants of {org.name}"
-            f"{_as_of(org)}"
+def _until(period: dict[str, Any]) -> str:
+    return f" (valid until {period['valid_to']})" if period["valid_to"] else ""
+
+
+def _terms_for(solution: Solution, ctx: Context) -> dict[str, Any] | None:
+    org = ctx.organisation
+    if org.land_code is None or org.kind == "land":
+        return None
+    for terms in solution.reuse_terms or ():
+        if terms["land_code"] == org.land_code:
+            return terms
+    return None
+
+
+def _payable(
+    solution: Solution, period: dict[str, Any], ctx: Context, terms: dict[str, Any] | None
+) -> tuple[Fraction, str]:
+    """What the organisation pays in a full year of this period, exactly, in words."""
+    land_name = ctx.land.name if ctx.land else "its Land"
+    payer = terms["payer"] if terms else "reuser"
+    note = f" ({terms['note']})" if terms and terms.get("note") else ""
+    if payer == "fitko":
+        return Fraction(0), (
+            f"operation financed from FITKO's budget ({FITKO_DECISION}: 50 % the reusing "
+            f"Länder, 25 % the Bund, 25 % all Länder by the Königsteiner Schlüssel); "
+            f"{land_name} carries its part{note}"
         )
-    if model == "tiered":
-        for tier in solution.tiers:
-            if tier.max_population is None or population <= tier.max_population:
-                bound = (
-                    f"up to {number(tier.max_population)} inhabitants"
-                    if tier.max_population is not None
-                    else "the top tier (no upper bound)"
-                )
-                return tier.annual_fee_cents, (
-                    f"tier for {bound}: {org.name} has {number(population)}"
-                    f"{_as_of(org)}; annual fee {euros(tier.annual_fee_cents)}"
-                )
-        raise CostUnavailable(f"No price tier of {solution.slug} covers {population} inhabitants.")
-    raise CostUnavailable(f"Unknown price model '{model}'.")
+    if payer == "land":
+        return Fraction(0), f"financed by the Land {_short(land_name)} for its municipalities{note}"
+    if payer == "land_passes_on":
+        assert ctx.land is not None
+        land_exact, land_words = annual_exact(solution, period, ctx.for_body(ctx.land))
+        population, land_population = _population(ctx.organisation), _population(ctx.land)
+        share = terms["share_bp"] if terms else 0
+        exact = land_exact * share / prices.FULL_WEIGHT * population / land_population
+        return exact, (
+            f"{land_name} passes {percent_bp(share)} of its annual cost "
+            f"({euros(round_half_up(land_exact))}: {land_words}) on by inhabitants: "
+            f"{ctx.organisation.name} {number(population)} of {number(land_population)}"
+            f"{_as_of(ctx.organisation)}{note}"
+        )
+    return annual_exact(solution, period, ctx)
 
 
-def _koenigstein(solution: Solution, ctx: Context) -> tuple[int, str]:
-    org, year = ctx.organisation, solution.koenigstein_year
-    total = solution.total_annual_cost_cents or 0
+def _short(name: str) -> str:
+    return name.removeprefix("Land ")
+
+
+def annual_exact(solution: Solution, period: dict[str, Any], ctx: Context) -> tuple[Fraction, str]:
+    """The period's full-year price for the context's organisation: exact, and in words."""
+    components = period["components"]
+    if not components:
+        return Fraction(0), "free of charge"
+    total, words = Fraction(0), []
+    for component in components:
+        amount, text = _component(solution, period, component, ctx)
+        total += amount
+        label = f"{component['label']}: " if component.get("label") else ""
+        words.append(f"{label}{text}")
+    if len(components) > 1:
+        return total, " + ".join(words) + f" = {euros(round_half_up(total))} a year"
+    return total, words[0]
+
+
+def _component(
+    solution: Solution, period: dict[str, Any], c: dict[str, Any], ctx: Context
+) -> tuple[Fraction, str]:
+    key, org = c["key"], ctx.organisation
+    if key == "tiers":
+        return _tier(solution, c["tiers"], org)
+    if key == "koenigstein":
+        return _koenigstein(period["pool_cents"], c, ctx)
+    if "weight_bp" in c:
+        part = Fraction(period["pool_cents"] * c["weight_bp"], prices.FULL_WEIGHT)
+        share_text = f"{percent_bp(c['weight_bp'])} of {euros(period['pool_cents'])}"
+        if key == "flat":
+            return part / c["participants"], (
+                f"{share_text} shared equally by {number(c['participants'])} participants"
+            )
+        units, unit_text = _units(solution, c, ctx)
+        return part * units / c["basis_units"], (
+            f"{share_text} shared by {_unit_name(c)}: {unit_text} of "
+            f"{number(c['basis_units'])} in all"
+        )
+    amount = c["amount_cents"]
+    if key == "flat":
+        return Fraction(amount), f"flat annual fee {euros(amount)}"
+    units, unit_text = _units(solution, c, ctx)
+    per = c.get("per_units", 1)
+    rate = f"{euros(amount)} per {'' if per == 1 else number(per) + ' '}{_unit_name(c, per)}"
+    return Fraction(amount) * units / per, f"{rate} × {unit_text}"
+
+
+def _unit_name(c: dict[str, Any], count: int = 2) -> str:
+    name = {"inhabitants": "inhabitant", "cases": "case", "members": "member"}[c["key"]]
+    if c["key"] == "members":
+        name += f" of the target group '{c['target_group']}'"
+        return name if count == 1 else name.replace("member", "members", 1)
+    return name if count == 1 else name + "s"
+
+
+def _units(solution: Solution, c: dict[str, Any], ctx: Context) -> tuple[Fraction, str]:
+    """The organisation's count of the component's unit, and where it comes from."""
+    org = ctx.organisation
+    if c["key"] == "inhabitants":
+        population = _population(org)
+        return Fraction(population), f"{number(population)} inhabitants of {org.name}{_as_of(org)}"
+    if c["key"] == "cases":
+        if ctx.cases is not None:
+            return Fraction(ctx.cases), f"{number(ctx.cases)} cases a year (as given by you)"
+        rates = ctx.case_rates.get(solution.id) or []
+        if not rates:
+            raise CostUnavailable(
+                f"{solution.name} is priced per case, and none of its services has a case rate "
+                "on record: give the expected cases a year as `cases`.",
+                field="cases",
+            )
+        population = _population(org)
+        cases = sum((r.per_1000 * population / 1000 for r in rates), Fraction(0))
+        sources = "; ".join(
+            f"{r.name}: {_decimal(r.per_1000)} per 1.000 inhabitants a year "
+            f"({'assumption' if r.assumed else 'source'}: {r.source or 'not stated'})"
+            for r in rates
+        )
+        return cases, (
+            f"≈ {number(round_half_up(cases))} cases a year for {number(population)} "
+            f"inhabitants{_as_of(org)} ({sources})"
+        )
+    if ctx.members is not None:
+        return Fraction(ctx.members), f"{number(ctx.members)} members (as given by you)"
+    if "members_per_1000" not in c:
+        raise CostUnavailable(
+            f"{solution.name} is priced per member of '{c['target_group']}' and the price "
+            "states no rate: give the target group's size as `members`.",
+            field="members",
+        )
+    population = _population(org)
+    rate = Fraction(c["members_per_1000"])
+    members = rate * population / 1000
+    return members, (
+        f"≈ {number(round_half_up(members))} members ({_decimal(rate)} per 1.000 of "
+        f"{number(population)} inhabitants{_as_of(org)})"
+    )
+
+
+def _decimal(value: Fraction) -> str:
+    """German decimal, up to three places: 13,9."""
+    scaled = round_half_up(value * 1000)
+    whole, rest = divmod(scaled, 1000)
+    return f"{number(whole)},{rest:03d}".rstrip("0").rstrip(",")
+
+
+def _tier(solution: Solution, tiers: list[dict[str, Any]], org: Organisation):
+    population = _population(org)
+    for tier in tiers:
+        if tier["max_population"] is None or population <= tier["max_population"]:
+            bound = (
+                f"up to {number(tier['max_population'])} inhabitants"
+                if tier["max_population"] is not None
+                else "the top tier (no upper bound)"
+            )
+            fee = tier["annual_fee_cents"]
+            return Fraction(fee), (
+                f"tier for {bound}: {org.name} has {number(population)}"
+                f"{_as_of(org)}; annual fee {euros(fee)}"
+            )
+    raise CostUnavailable(f"No price tier of {solution.slug} covers {population} inhabitants.")
+
+
+def _koenigstein(pool: int, c: dict[str, Any], ctx: Context) -> tuple[Fraction, str]:
+    org, year = ctx.organisation, c["year"]
+    total = Fraction(pool * c["weight_bp"], prices.FULL_WEIGHT)
     if org.land_code is None or ctx.land is None:
         raise CostUnavailable(
             f"{org.name} belongs to no Land; the Königsteiner Schlüssel splits costs among Länder."
         )
-    share = ctx.shares.get(year or 0)
+    share = ctx.shares.get(year)
     if share is None:
         raise CostUnavailable(
             f"No Königsteiner Schlüssel share of Land {org.land_code} for {year}."
         )
-    land_part = Fraction(total * share, FULL_SHARE)
+    land_part = total * share / FULL_SHARE
+    weighted = f"{percent_bp(c['weight_bp'])} of " if c["weight_bp"] != prices.FULL_WEIGHT else ""
     percent = f"{share // 100_000}.{share % 100_000:05d} %"
     basis = (
-        f"Königsteiner Schlüssel {year}: {ctx.land.name} carries {percent} of {euros(total)} a year"
+        f"Königsteiner Schlüssel {year}: {ctx.land.name} carries {percent} of "
+        f"{weighted}{euros(pool)} a year"
     )
     if org.id == ctx.land.id:  # the Land's own share needs no population
-        return round_half_up(land_part), basis
+        return land_part, basis
     population, land_population = _population(org), _population(ctx.land)
-    annual = round_half_up(land_part * population / land_population)
-    return annual, (
+    return land_part * population / land_population, (
         f"{basis}; {org.name} pays its population's part: {number(population)} of "
         f"{number(land_population)} inhabitants{_as_of(org)}"
     )
@@ -156,8 +387,17 @@ def _as_of(org: Organisation) -> str:
     return f" (as of {org.population_date.isoformat()})" if org.population_date else ""
 
 
-def context(session: Session, org: Organisation, years_needed: set[int]) -> Context:
-    """The organisation's Land and its key shares for the given years: two statements."""
+def context(
+    session: Session,
+    org: Organisation,
+    solutions: list[Solution],
+    *,
+    start: date | None = None,
+    cases: int | None = None,
+    members: int | None = None,
+) -> Context:
+    """The organisation's Land, its key shares and the case rates the solutions' prices
+    need: at most three statements, whatever the number of solutions."""
     land = None
     if org.land_code is not None:
         land = (
@@ -169,13 +409,35 @@ def context(session: Session, org: Organisation, years_needed: set[int]) -> Cont
                 .options(lazyload(Organisation.duty_rows))
             )
         )
+    years = set().union(*(prices.koenigstein_years(s.prices) for s in solutions))
     shares: dict[int, int] = {}
-    if years_needed and org.land_code is not None:
+    if years and org.land_code is not None:
         rows = session.execute(
             select(KoenigsteinShare.year, KoenigsteinShare.share_e5).where(
                 KoenigsteinShare.land_code == org.land_code,
-                KoenigsteinShare.year.in_(sorted(years_needed)),
+                KoenigsteinShare.year.in_(sorted(years)),
             )
         )
         shares = {year: share for year, share in rows}
-    return Context(org, land, shares)
+    priced_per_case = [s.id for s in solutions if prices.uses(s.prices, "cases")]
+    rates: dict[int, list[CaseRate]] = {}
+    if priced_per_case:
+        SS = solution_service
+        rows = session.execute(
+            select(
+                SS.c.solution_id,
+                Service.ozg_id,
+                Service.name,
+                Service.case_rate_e3,
+                Service.case_rate_source,
+                Service.case_rate_assumed,
+            )
+            .join(Service, Service.id == SS.c.service_id)
+            .where(SS.c.solution_id.in_(priced_per_case), Service.case_rate_e3.is_not(None))
+            .order_by(SS.c.solution_id, Service.ozg_id)
+        )
+        for solution_id, ozg_id, name, rate, source, assumed in rows:
+            rates.setdefault(solution_id, []).append(
+                CaseRate(ozg_id, name, Fraction(rate, 1000), source, assumed)
+            )
+    return Context(org, land, shares, start or date.today(), rates, cases, members)

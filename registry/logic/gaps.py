@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, lazyload, load_only
@@ -30,7 +31,14 @@ def not_offered(org: Organisation):  # type: ignore[no-untyped-def]
     return ~exists().where(off.c.service_id == Service.id)
 
 
-def gaps(session: Session, org: Organisation, *, years: int = 5, sort: str = "score") -> Gaps:
+def gaps(
+    session: Session,
+    org: Organisation,
+    *,
+    years: int = 5,
+    sort: str = "score",
+    start: date | None = None,
+) -> Gaps:
     due = session.scalar(select(func.count(Service.id)).where(duties.is_due(org)))
     missing = session.execute(
         select(Service, duties.service_level(org.land_code))
@@ -47,7 +55,9 @@ def gaps(session: Session, org: Organisation, *, years: int = 5, sort: str = "sc
     # The gap ids just found, not the gap query again inside the candidate queries.
     gap_ids = [service.id for service in local]
     found = (
-        candidates.candidates_for(session, org, gap_ids, years=years, sort=sort) if local else {}
+        candidates.candidates_for(session, org, gap_ids, years=years, sort=sort, start=start)
+        if local
+        else {}
     )
     return Gaps(org, due or 0, local, found)
 

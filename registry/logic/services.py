@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -31,6 +32,8 @@ SIMPLE_FIELDS = (
     "voluntary",
     "description",
     "source",
+    "case_rate_source",
+    "case_rate_assumed",
 )
 
 
@@ -92,6 +95,9 @@ def _apply(session: Session, service: Service, data: dict[str, Any]) -> None:
         for field in SIMPLE_FIELDS:
             if field in data:
                 setattr(service, field, data[field])
+        if "case_rate_per_1000" in data:
+            rate = data["case_rate_per_1000"]
+            service.case_rate_e3 = None if rate is None else round(Decimal(rate) * 1000)
         if "leika_keys" in data:
             wanted = sorted(set(data["leika_keys"] or []))
             kept = {row.leika_key: row for row in service.leika_rows}

@@ -8,18 +8,16 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from registry.errors import Invalid, Referenced
-from registry.logic import lookup
+from registry.logic import lookup, prices
 from registry.logic.paging import Page, paginate
 from registry.models import (
     Adoption,
     KoenigsteinShare,
-    PriceTier,
     Service,
     Solution,
     SolutionUrlPattern,
     solution_service,
 )
-from registry.models.solution import PRICE_PARAMETERS
 
 SIMPLE_FIELDS = (
     "slug",
@@ -74,8 +72,7 @@ def list_solutions(
 
 
 def create(session: Session, data: dict[str, Any]) -> Solution:
-    solution = Solution()
-    data = {"price": {"model": "free"}, **data}
+    solution = Solution(prices=[prices.from_shorthand({"model": "free"})], reuse_terms=[])
     _apply(session, solution, data)
     session.add(solution)
     return solution
@@ -123,8 +120,12 @@ def _apply(session: Session, solution: Solution, data: dict[str, Any]) -> None:
             )
         if "services" in data:
             solution.services = _services(session, data["services"])
-        if "price" in data:
-            _set_price(session, solution, data["price"])
+        if "price_periods" in data:
+            _set_prices(session, solution, data["price_periods"])
+        elif "price" in data:
+            _set_prices(session, solution, [data["price"]])
+        if "reuse_terms" in data:
+            solution.reuse_terms = prices.canonical_terms(data["reuse_terms"] or [])
         lookup.ensure_unique(session, Solution.slug, solution.slug, solution.id, "solution", "slug")
 
 
@@ -143,25 +144,12 @@ def _services(session: Session, ozg_ids: list[str]) -> list[Any]:
     return [found[o] for o in sorted(wanted)]  # as the relationship loads them
 
 
-def _set_price(session: Session, solution: Solution, price: dict[str, Any]) -> None:
-    """A price is replaced as a whole: parameters of other models are cleared."""
-    solution.price_model = price["model"]
-    for name in PRICE_PARAMETERS:
-        setattr(solution, name, price.get(name))
-    solution.tiers = [
-        PriceTier(
-            position=i,
-            max_population=t.get("max_population"),
-            annual_fee_cents=t["annual_fee_cents"],
-        )
-        for i, t in enumerate(price.get("tiers") or [])
-    ]
-    year = price.get("koenigstein_year")
-    if year is not None:
+def _set_prices(session: Session, solution: Solution, periods: list[dict[str, Any]]) -> None:
+    """Prices are replaced as a whole; every Königstein year named must have key shares."""
+    for year in sorted(prices.koenigstein_years(periods)):
         known = session.scalar(
             select(KoenigsteinShare.year).where(KoenigsteinShare.year == year).limit(1)
         )
         if known is None:
-            raise Invalid(
-                {"price.koenigstein_year": [f"No Königsteiner Schlüssel shares for {year}."]}
-            )
+            raise Invalid({"price": [f"No Königsteiner Schlüssel shares for {year}."]})
+    solution.prices = periods

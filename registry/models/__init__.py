@@ -7,7 +7,7 @@ from registry.models.hierarchy import OrganisationClosure
 from registry.models.koenigstein import KoenigsteinShare
 from registry.models.organisation import Organisation, OrganisationDuty
 from registry.models.service import Service, ServiceLeikaKey, ServiceResponsibility
-from registry.models.solution import PriceTier, Solution, SolutionUrlPattern, solution_service
+from registry.models.solution import Solution, SolutionUrlPattern, solution_service
 from registry.models.stats import OfferingCount, OrganisationOffered
 from registry.models.token import ApiToken
 
@@ -22,7 +22,6 @@ __all__ = [
     "OrganisationClosure",
     "OrganisationDuty",
     "OrganisationOffered",
-    "PriceTier",
     "Service",
     "ServiceLeikaKey",
     "ServiceResponsibility",

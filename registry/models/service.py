@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
@@ -31,6 +31,11 @@ class Service(Versioned, Base):
     voluntary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     description: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
+    # Expected cases a year per 1,000 inhabitants × 1000 (exact: "13.9" is 13900), for
+    # usage-based prices; with its source, or flagged as our assumption.
+    case_rate_e3: Mapped[int | None] = mapped_column(Integer)
+    case_rate_source: Mapped[str | None] = mapped_column(Text)
+    case_rate_assumed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Folded text for /search (see registry.text), kept in step by registry.models.search.
     search_name: Mapped[str] = mapped_column(Text, default=" ")
     search_text: Mapped[str] = mapped_column(Text, default=" ")
@@ -44,6 +49,7 @@ class Service(Versioned, Base):
 
     __table_args__ = (
         CheckConstraint(DigitsOnly("ozg_id", 5), name="ozg_id_format"),
+        CheckConstraint("case_rate_e3 IS NULL OR case_rate_e3 >= 0", name="case_rate_e3"),
         CheckConstraint(sql_in("themenfeld", THEMENFELDER), name="themenfeld"),
         CheckConstraint(sql_in("executing_level", LEVELS), name="executing_level"),
         CheckConstraint(
@@ -54,6 +60,14 @@ class Service(Versioned, Base):
     @property
     def key(self) -> str:
         return self.ozg_id
+
+    @property
+    def case_rate_per_1000(self) -> str | None:
+        """The rate as the API shows it: a decimal string ("13.9")."""
+        if self.case_rate_e3 is None:
+            return None
+        whole, rest = divmod(self.case_rate_e3, 1000)
+        return f"{whole}.{rest:03d}".rstrip("0").rstrip(".")
 
     @property
     def leika_keys(self) -> list[str]:

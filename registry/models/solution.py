@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -18,10 +18,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
+from registry.logic import prices
 from registry.models.base import Versioned
 from registry.models.organisation import Organisation
 from registry.models.service import Service
-from registry.models.vocab import CHANNELS, PRICE_MODELS, SOLUTION_STATUSES, sql_in
+from registry.models.vocab import CHANNELS, SOLUTION_STATUSES, sql_in
+
+
+def _free() -> list[dict[str, Any]]:
+    return [prices.from_shorthand({"model": "free"})]
+
 
 solution_service = Table(
     "solution_service",
@@ -32,40 +38,6 @@ solution_service = Table(
         "service_id", ForeignKey("service.id", ondelete="RESTRICT"), primary_key=True, index=True
     ),
 )
-
-PRICE_PARAMETERS = (
-    "onboarding_fee_cents",
-    "annual_fee_cents",
-    "per_capita_fee_cents",
-    "total_annual_cost_cents",
-    "koenigstein_year",
-)
-# Which price parameter belongs to which model; the others stay NULL.
-_PRICE_PARAMETERS = {
-    "annual_fee_cents": "flat",
-    "per_capita_fee_cents": "per_capita",
-    "total_annual_cost_cents": "koenigstein",
-    "koenigstein_year": "koenigstein",
-}
-
-
-def _price_checks() -> list[CheckConstraint]:
-    checks = [CheckConstraint(sql_in("price_model", PRICE_MODELS), name="price_model")]
-    for column, model in _PRICE_PARAMETERS.items():
-        checks.append(
-            CheckConstraint(
-                f"({column} IS NOT NULL) = (price_model = '{model}')", name=f"{column}_model"
-            )
-        )
-    for column in ("onboarding_fee_cents", "annual_fee_cents", "per_capita_fee_cents"):
-        checks.append(CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=column))
-    checks.append(
-        CheckConstraint(
-            "total_annual_cost_cents IS NULL OR total_annual_cost_cents >= 0",
-            name="total_annual_cost_cents",
-        )
-    )
-    return checks
 
 
 class Solution(Versioned, Base):
@@ -95,21 +67,17 @@ class Solution(Versioned, Base):
     search_name: Mapped[str] = mapped_column(Text, default=" ")
     search_text: Mapped[str] = mapped_column(Text, default=" ")
 
-    price_model: Mapped[str] = mapped_column(String(20), default="free")
-    onboarding_fee_cents: Mapped[int | None] = mapped_column(BigInteger)
-    annual_fee_cents: Mapped[int | None] = mapped_column(BigInteger)
-    per_capita_fee_cents: Mapped[int | None] = mapped_column(BigInteger)
-    total_annual_cost_cents: Mapped[int | None] = mapped_column(BigInteger)
-    koenigstein_year: Mapped[int | None] = mapped_column(Integer)
+    # Price periods and per-Land reuse terms as JSON in their canonical form
+    # (registry.logic.prices), validated by the API's schemas on every way in; read whole
+    # with the solution, so pricing many candidates needs no further statement.
+    prices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=_free)
+    reuse_terms: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     price_source: Mapped[str | None] = mapped_column(Text)
 
     builder: Mapped[Organisation | None] = relationship(foreign_keys=[builder_id], lazy="joined")
     operator: Mapped[Organisation | None] = relationship(foreign_keys=[operator_id], lazy="joined")
     services: Mapped[list[Service]] = relationship(
         secondary=solution_service, order_by=Service.ozg_id, lazy="selectin"
-    )
-    tiers: Mapped[list[PriceTier]] = relationship(
-        cascade="all, delete-orphan", order_by="PriceTier.position", lazy="selectin"
     )
     url_pattern_rows: Mapped[list[SolutionUrlPattern]] = relationship(
         cascade="all, delete-orphan", order_by="SolutionUrlPattern.pattern", lazy="selectin"
@@ -124,7 +92,6 @@ class Solution(Versioned, Base):
             " OR (maturity_model = '2.0' AND maturity BETWEEN 0 AND 7)",
             name="maturity",
         ),
-        *_price_checks(),
     )
 
     @property
@@ -137,36 +104,12 @@ class Solution(Versioned, Base):
 
     @property
     def price(self) -> dict[str, Any]:
-        """The price model as one value object; money in integer cents, always EUR."""
-        price: dict[str, Any] = {"model": self.price_model, "currency": "EUR"}
-        for name in PRICE_PARAMETERS:
-            value = getattr(self, name)
-            if value is not None:
-                price[name] = value
-        if self.price_model == "tiered":
-            price["tiers"] = [
-                {"max_population": t.max_population, "annual_fee_cents": t.annual_fee_cents}
-                for t in self.tiers
-            ]
-        return price
+        """The latest price period as the API shows it; money in integer cents, EUR."""
+        return prices.describe(prices.latest(self.prices))
 
-
-class PriceTier(Base):
-    """One population tier of a `tiered` price model; the last has no upper bound."""
-
-    __tablename__ = "price_tier"
-
-    solution_id: Mapped[int] = mapped_column(
-        ForeignKey("solution.id", ondelete="CASCADE"), primary_key=True
-    )
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    max_population: Mapped[int | None] = mapped_column(BigInteger)
-    annual_fee_cents: Mapped[int] = mapped_column(BigInteger)
-
-    __table_args__ = (
-        CheckConstraint("annual_fee_cents >= 0", name="annual_fee_cents"),
-        CheckConstraint("max_population IS NULL OR max_population >= 0", name="max_population"),
-    )
+    @property
+    def price_periods(self) -> list[dict[str, Any]]:
+        return [prices.describe(p) for p in self.prices]
 
 
 class SolutionUrlPattern(Base):

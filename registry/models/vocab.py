@@ -21,7 +21,6 @@ LEVEL_SOURCES = ("typisierung", "curated", "set", "assumed")
 SOLUTION_STATUSES = ("development", "pilot", "live", "retired")
 CHANNELS = ("fit_store", "efa_marktplatz", "direct", "open_source")
 MATURITY_MODELS = {"1.1": 4, "2.0": 7}  # model version -> highest level
-PRICE_MODELS = ("free", "flat", "per_capita", "tiered", "koenigstein")
 ADOPTION_STATUSES = ("interested", "contracted", "onboarding", "live", "ended")
 SCOPES = ("self", "subordinates")
 PROVENANCES = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -120,15 +121,6 @@ def build(session: Session, profile: Profile, seed: int, data: Path | None) -> L
     )
     put(*_solutions(solutions), len(solutions))
     put(
-        "price_tier",
-        ("solution_id", "position", "max_population", "annual_fee_cents"),
-        [
-            (s["id"], t["position"], t["max_population"], t["annual_fee_cents"])
-            for s in solutions
-            for t in s["tiers"]
-        ],
-    )
-    put(
         "solution_service",
         ("solution_id", "service_id"),
         [(s["id"], service_id) for s in solutions for service_id in s["service_ids"]],
@@ -187,12 +179,19 @@ def _solutions(solutions: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], l
     columns: tuple[str, ...] = ("id", "slug", "name", "description", "builder_id")
     columns += ("operator_id", "efa", "status")
     columns += ("maturity", "maturity_model", "channel", "requires_land_contract", "url")
-    columns += ("source", "price_model", "onboarding_fee_cents", "annual_fee_cents")
-    columns += ("per_capita_fee_cents", "total_annual_cost_cents", "koenigstein_year")
-    columns += ("price_source",)
+    columns += ("source", "price_source")
     plain = len(columns)
-    columns += ("search_name", "search_text", *VERSIONED)
-    rows = [(*(s[c] for c in columns[:plain]), *_searched(Solution, s), *STAMP) for s in solutions]
+    columns += ("prices", "reuse_terms", "search_name", "search_text", *VERSIONED)
+    rows = [
+        (
+            *(s[c] for c in columns[:plain]),
+            json.dumps(s["prices"]),  # COPY and sqlite3 take JSON as its text
+            json.dumps([]),
+            *_searched(Solution, s),
+            *STAMP,
+        )
+        for s in solutions
+    ]
     return "solution", columns, rows
 
 

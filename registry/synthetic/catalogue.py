@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from registry.importers import ozg_catalog
-from registry.models.vocab import CHANNELS, LEVELS, MATURITY_MODELS, PRICE_MODELS, THEMENFELDER
+from registry.logic import prices
+from registry.logic.prices import SHORTHAND_MODELS
+from registry.models.vocab import CHANNELS, LEVELS, MATURITY_MODELS, THEMENFELDER
 
 SOLUTION_SOURCE = "synthetic (generated for benchmarks; illustrative, not a fact)"
 # Level mix of generated services and solutions: most OZG services are municipal.
@@ -75,7 +77,7 @@ def solutions(
         pool = by_level[level]
         anchor = rng.randrange(len(pool))
         implemented = pool[anchor : anchor + rng.choice((1, 1, 2, 2, 3, 4))]
-        model = PRICE_MODELS[n % len(PRICE_MODELS)]
+        model = SHORTHAND_MODELS[n % len(SHORTHAND_MODELS)]
         maturity_model = rng.choice((None, "1.1", "2.0", "2.0"))
         record = {
             "slug": f"syn-{n + 1:04d}",
@@ -96,8 +98,7 @@ def solutions(
             "price_source": SOLUTION_SOURCE,
             "level": level,
             "service_ids": [s["id"] for s in implemented],
-            "tiers": [],
-            **_price(rng, model, koenigstein_year),
+            "prices": [_price(rng, model, koenigstein_year, composite=n % 10 == 9)],
         }
         out.append(record)
     return out
@@ -111,16 +112,10 @@ def _builder_kind(rng: random.Random, level: str) -> str:
     return _pick(rng, {"land": 0.6, "kreisfreie_stadt": 0.25, "kreis": 0.15})
 
 
-def _price(rng: random.Random, model: str, year: int) -> dict[str, Any]:
-    price: dict[str, Any] = {
-        "price_model": model,
-        "onboarding_fee_cents": None,
-        "annual_fee_cents": None,
-        "per_capita_fee_cents": None,
-        "total_annual_cost_cents": None,
-        "koenigstein_year": None,
-        "tiers": [],
-    }
+def _price(rng: random.Random, model: str, year: int, *, composite: bool) -> dict[str, Any]:
+    """One of the five old models (as shorthand), or for every tenth solution a composite
+    price: half by the Königsteiner Schlüssel, half by inhabitants, the first year pro rata."""
+    price: dict[str, Any] = {"model": model}
     if model != "free":
         price["onboarding_fee_cents"] = rng.choice((None, rng.randrange(0, 2_000_000, 5_000)))
     if model == "flat":
@@ -134,10 +129,22 @@ def _price(rng: random.Random, model: str, year: int) -> dict[str, Any]:
         fee = rng.randrange(50_000, 300_000, 10_000)
         bounds = [10_000, 50_000, 200_000, None]
         price["tiers"] = [
-            {"position": i, "max_population": bound, "annual_fee_cents": fee * (i + 1)}
+            {"max_population": bound, "annual_fee_cents": fee * (i + 1)}
             for i, bound in enumerate(bounds)
         ]
-    return price
+    if composite and model == "koenigstein":
+        return prices.canonical(
+            {
+                "onboarding_fee_cents": price["onboarding_fee_cents"],
+                "first_year": "pro_rata",
+                "pool_cents": price["total_annual_cost_cents"],
+                "components": [
+                    {"key": "koenigstein", "weight_bp": 5_000, "year": year},
+                    {"key": "inhabitants", "weight_bp": 5_000, "basis_units": 84_000_000},
+                ],
+            }
+        )
+    return prices.from_shorthand(price)
 
 
 def _pick(rng: random.Random, weights: dict[str, float]) -> str:
