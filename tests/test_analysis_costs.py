@@ -145,7 +145,8 @@ def test_flat_with_default_years_and_one_year_and_thirty(client, world):
     assert _figures(body) == (50_000, 123_456, 5, 667_280)
     assert body["price_model"] == "flat"
     assert body["basis"] == (
-        "flat annual fee 1.234,56 €; one-time Anbindung 500,00 €; total over 5 years from 2025-01-01"
+        "flat annual fee 1.234,56 €; one-time Anbindung 500,00 €; "
+        "total over 5 years from 2025-01-01"
     )
     # years=1: 50,000 + 123,456 = 173,456
     body = _cost(client, "pauschal", BOCHUM, 1)

@@ -64,7 +64,12 @@ def test_ndjson_is_sorted_by_key_and_csv_opens_in_german_spreadsheets(session, t
     raw = (tmp_path / "services.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the umlauts right
     header = raw.decode("utf-8-sig").splitlines()[0]
-    assert header.split(";")[:3] == ["description", "executing_level", "executing_level_reason"]
+    assert header.split(";")[:4] == [
+        "case_rate_assumed",
+        "case_rate_per_1000",
+        "case_rate_source",
+        "description",
+    ]
     services = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     elterngeld = next(row for row in services if row["ozg_id"] == "10000")
     assert "09: land (" in elterngeld["responsibilities"]  # Bayern's own row, readable
@@ -99,6 +104,7 @@ def test_http_export_streams_and_import_round_trips(client, anonymous):
     assert response.status_code == 200
     assert response.mimetype == "application/x-ndjson"
     body = response.get_data(as_text=True)
+    assert len(body.encode()) > 1_000_000  # above the limit of other requests
     types = [json.loads(line)["type"] for line in body.splitlines()]
     assert types.count("organisation") == 457 and types.count("adoption") == 37
     report = client.post("/api/v1/import", data=body, content_type="application/x-ndjson")

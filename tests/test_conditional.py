@@ -4,6 +4,7 @@ If-None-Match, If-Match with `*` and strong comparison only."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from registry.paths import project_dir
 from tests import factories as f
@@ -52,8 +53,15 @@ def test_analysis_answers_follow_the_audit_sequence(client, anonymous, count_sta
     f.solution(client, "ewa", "050000000000", ["10124"], efa=True)  # a write moves it on
     changed = anonymous.get(gaps, headers={"If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
-    lists = anonymous.get("/api/v1/services", headers={"If-None-Match": changed.headers["ETag"]})
-    assert lists.status_code == 304  # lists are answers of the same catalogue state
+    # Estimates start on today's date by default: the tag names the day as well.
+    dated = changed.headers["ETag"]
+    assert dated.endswith(f'-{date.today():%Y%m%d}"'), dated
+    yesterday = dated[: -len('20261202"')] + f'{date.today() - timedelta(days=1):%Y%m%d}"'
+    assert anonymous.get(gaps, headers={"If-None-Match": yesterday}).status_code == 200
+    listed = anonymous.get("/api/v1/services").headers["ETag"]
+    assert dated.startswith(listed[:-1] + "-")  # lists answer the same catalogue state
+    lists = anonymous.get("/api/v1/services", headers={"If-None-Match": listed})
+    assert lists.status_code == 304
 
 
 def test_the_spec_declares_the_preconditions():

@@ -43,6 +43,19 @@ def test_body_over_the_limit_is_413_problem(client, app):
     assert_problem(response, 413)
 
 
+def test_a_bundle_has_its_own_larger_limit(client, app):
+    limits = app.config["MAX_CONTENT_LENGTH"], app.config["MAX_IMPORT_BYTES"]
+    app.config["MAX_CONTENT_LENGTH"], app.config["MAX_IMPORT_BYTES"] = 200, 400
+    line = '{"type": "service", "record": {"ozg_id": "1", "name": "%s"}}\n' % ("x" * 200)
+    try:
+        within = client.post("/api/v1/import", data=line, content_type="application/x-ndjson")
+        over = client.post("/api/v1/import", data=line * 2, content_type="application/x-ndjson")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"], app.config["MAX_IMPORT_BYTES"] = limits
+    assert within.status_code == 422  # read and judged: the record itself is invalid
+    assert_problem(over, 413)
+
+
 def test_validation_error_names_nested_fields(client):
     response = client.post(
         "/api/v1/solutions",

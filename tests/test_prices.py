@@ -393,7 +393,7 @@ def test_overlapping_periods_and_doubled_land_terms_are_refused(client, world):
             },
         },
     )
-    assert "1990" in _refused(response, "price")[0]
+    assert "1990" in _refused(response, "price.koenigstein_year")[0]
 
 
 def test_budget_sums_one_candidate_per_gap(client, world):
@@ -504,3 +504,58 @@ def test_case_rate_is_validated_and_shown_as_given(client, world):
         },
     )
     _refused(response, "case_rate_per_1000")
+
+
+def test_shares_by_target_group_rates_per_thousand_and_tiers_in_a_combination(client, world):
+    price = {
+        "pool_cents": 2_000_000,
+        "components": [
+            {
+                "key": "members",
+                "weight_bp": 7_500,
+                "basis_units": 1_000_000,
+                "target_group": "Studierende",
+                "members_per_1000": "35.5",
+            },
+            {"key": "inhabitants", "weight_bp": 2_500, "basis_units": 40_000_000},
+            {"key": "inhabitants", "amount_cents": 7, "per_units": 1_000},
+            {
+                "key": "tiers",
+                "tiers": [
+                    {"max_population": 100_000, "annual_fee_cents": 10_000},
+                    {"max_population": None, "annual_fee_cents": 30_000},
+                ],
+            },
+        ],
+    }
+    _solution(client, "studium", price=price)
+    body = _cost(client, "studium", BOCHUM, start="2025-01-01", years=1)
+    # members: 367,101 × 35.5 / 1,000 = 13,032.0855; 2,000,000 × 75 % × 13,032.0855 /
+    #          1,000,000 = 19,548.12825
+    # inhabitants share: 2,000,000 × 25 % × 367,101 / 40,000,000 = 4,588.7625
+    # rate: 7 ct per 1,000 inhabitants: 7 × 367,101 / 1,000 = 2,569.707
+    # tier above 100,000 inhabitants: 30,000
+    # a year: 56,706.59775 -> 56,707 cents
+    assert body["annual_cents"] == 56_707
+    assert "0,07 € per 1.000 inhabitants × 367.101 inhabitants of Bochum" in body["basis"]
+    assert (
+        "75 % of 20.000,00 € shared by members of the target group 'Studierende'" in (body["basis"])
+    )
+    small = _cost(client, "studium", MUSTERSTADT, start="2025-01-01", years=1)
+    # Musterstadt, 50,000: 50,000 × 35.5 / 1,000 = 1,775 members -> 1,500,000 × 1,775 /
+    # 1,000,000 = 2,662.5; 500,000 × 50,000 / 40,000,000 = 625; 7 × 50 = 350; tier 10,000
+    # a year: 13,637.5 -> 13,638 cents (half up)
+    assert small["annual_cents"] == 13_638
+
+
+def test_rounding_is_once_a_year_half_up(client, world):
+    # 1 ct per 3 inhabitants, pro rata: Bochum 367,101 / 3 = 122,367 exactly a year;
+    # from November 2/12 of it = 20,394.5 -> 20,395 (half up, once)
+    price = {
+        "first_year": "pro_rata",
+        "components": [{"key": "inhabitants", "amount_cents": 1, "per_units": 3}],
+    }
+    _solution(client, "drittel", price=price)
+    body = _cost(client, "drittel", BOCHUM, start="2025-11-30", years=2)
+    assert [y["cents"] for y in body["per_year"]] == [20_395, 122_367]
+    assert body["total_cents"] == 142_762

@@ -8,8 +8,8 @@ candidates, rollouts and a city-state is asked for its gaps, candidates and cost
 from sqlalchemy import select
 
 from registry.api import render
-from registry.api.analysis_schemas import CandidatesSchema, CostSchema, GapsSchema
-from registry.logic import analysis
+from registry.api.analysis_schemas import BudgetSchema, CandidatesSchema, CostSchema, GapsSchema
+from registry.logic import analysis, budget
 from registry.logic.costs import CostUnavailable
 from registry.models import Organisation, Solution
 from tests.test_analysis_statements import grow, small  # noqa: F401  (fixture)
@@ -20,6 +20,7 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
     organisations = session.scalars(select(Organisation).order_by(Organisation.id)).all()
     solutions = session.scalars(select(Solution).order_by(Solution.id)).all()
     seen = {"candidates": 0, "blocked": 0, "unpriced": 0, "costs": 0, "cost_errors": 0}
+    seen |= {"budget_lines": 0, "uncovered": 0}
     with app.test_request_context():
         for org in organisations:
             for sort in ("score", "cost"):
@@ -32,6 +33,10 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
                         seen["candidates"] += 1
                         seen["blocked"] += c.blocked_reason is not None
                         seen["unpriced"] += c.cost is None
+            found = budget.budget(session, org, years=3)
+            assert render.budget(found) == BudgetSchema().dump(found)
+            seen["budget_lines"] += len(found.lines)
+            seen["uncovered"] += len(found.uncovered)
             for solution in solutions:
                 try:
                     view = analysis.cost_view(session, solution, org, 4)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from registry import migrate
 from registry.db import make_engine
 from registry.errors import Conflict
+from registry.logic import prices
 from registry.models import Adoption, Organisation, Service, Solution
 from registry.paths import project_dir
 from registry.synthetic import adoptions, catalogue, organisations
@@ -45,8 +46,8 @@ def test_quick_profile_is_deterministic_and_complete(tmp_path):
     assert fingerprint(first) == fingerprint(second)
     assert loaded.counts["service"] == 557  # the real catalogue
     assert loaded.counts["adoption"] >= 25_000
-    prices = set(first.scalars(select(Solution.price_model)))
-    assert prices == {"free", "flat", "per_capita", "tiered", "koenigstein"}
+    models = {prices.model_of(p[0]) for p in first.scalars(select(Solution.prices))}
+    assert models == {"free", "flat", "per_capita", "tiered", "koenigstein", "composite"}
     assert set(first.scalars(select(Service.executing_level))) == {
         "bund",
         "land",

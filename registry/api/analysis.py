@@ -40,7 +40,7 @@ class Gaps(MethodView):
     @blp.arguments(GapsArgs, location="query")
     @blp.response(200, GapsSchema, example=ex.GAPS)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.reads()
+    @blp.reads(dated=True)
     def get(self, args, org):
         """Services the organisation is due for and does not offer online
 
@@ -61,7 +61,7 @@ class Candidates(MethodView):
     @blp.arguments(CandidatesArgs, location="query")
     @blp.response(200, CandidatesSchema, example=ex.CANDIDATES)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.reads()
+    @blp.reads(dated=True)
     def get(self, args, org):
         """Ranked reuse candidates for every gap, or for one service
 
@@ -84,7 +84,7 @@ class Cost(MethodView):
     @blp.arguments(CostArgs, location="query")
     @blp.response(200, CostSchema, example=ex.COST)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.reads()
+    @blp.reads(dated=True)
     def get(self, args, slug):
         """What reusing the solution costs an organisation
 
@@ -126,7 +126,7 @@ class Budget(MethodView):
     @blp.response(200, BudgetSchema, example=ex.BUDGET)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    @blp.reads()
+    @blp.reads(dated=True)
     def get(self, args, org):
         """A budget for the organisation's gaps: one candidate per gap, costed and summed
 

@@ -16,32 +16,36 @@ ELTERNGELD = {
 ESTIMATE = {
     "currency": "EUR",
     "onboarding_cents": 500000,
-    "annual_cents": 1234567,
-    "first_year_cents": 1234567,
+    "annual_cents": 256865,
+    "first_year_cents": 21405,
     "years": 2,
     "start": "2026-12-02",
-    "total_cents": 2969134,
+    "total_cents": 778270,
     "paid_by": "reuser",
     "per_year": [
         {
             "year": 2026,
-            "months": 12,
-            "cents": 1234567,
+            "months": 1,
+            "cents": 21405,
             "price_valid_from": None,
             "price_known": True,
         },
         {
             "year": 2027,
             "months": 12,
-            "cents": 1234567,
+            "cents": 256865,
             "price_valid_from": None,
             "price_known": True,
         },
     ],
-    "basis": "Königsteiner Schlüssel 2016: Nordrhein-Westfalen carries 21.14424 % of "
-    "1.200.000,00 € a year; Mülheim an der Ruhr pays its population's part: 173.050 of "
-    "18.034.454 inhabitants (as of 2024-12-31); one-time Anbindung 5.000,00 €; total over "
-    "2 years from 2026-12-02",
+    "basis": "Betrieb der technischen Infrastruktur: Königsteiner Schlüssel 2016: "
+    "Nordrhein-Westfalen carries 21.14424 % of 40 % of 1.200.000,00 € a year; Mülheim an der "
+    "Ruhr pays its population's part: 173.050 of 18.034.454 inhabitants (as of 2024-12-31) + "
+    "Weiterentwicklung und Changemanagement: 40 % of 1.200.000,00 € shared by inhabitants: "
+    "173.050 inhabitants of Mülheim an der Ruhr (as of 2024-12-31) of 83.500.000 in all + "
+    "Support: 20 % of 1.200.000,00 € shared equally by 400 participants = 2.568,65 € a year; "
+    "first year 2026 pro rata: 1 of 12 months, from the contract month 12/2026; one-time "
+    "Anbindung 5.000,00 €; total over 2 years from 2026-12-02",
 }
 CANDIDATE = {
     "solution": "elfe",
@@ -79,7 +83,7 @@ CANDIDATES = {
     "organisation": MUELHEIM,
     "services": [{"service": ELTERNGELD, "offered": False, "candidates": [CANDIDATE]}],
 }
-COST = {**ESTIMATE, "solution": "elfe", "organisation": MUELHEIM, "price_model": "koenigstein"}
+COST = {**ESTIMATE, "solution": "elfe", "organisation": MUELHEIM, "price_model": "composite"}
 COVERAGE = {
     "service": ELTERNGELD,
     "region": None,
@@ -145,8 +149,8 @@ BUDGET = {
             "builder": "040000000000",
             "builder_name": "Freie Hansestadt Bremen",
             "status": "live",
-            "chosen": "best",
-            "blocked_reason": None,
+            "chosen": "picked",
+            "blocked_reason": CANDIDATE["blocked_reason"],
             "services": [ELTERNGELD],
             "cost": ESTIMATE,
             "cost_unavailable": None,
@@ -160,16 +164,16 @@ BUDGET = {
                 "themenfeld": "Recht & Ordnung",
                 "executing_level": "gemeinde",
             },
-            "reason": "no EfA solution implements it yet",
+            "reason": "not picked",
         }
     ],
     "complete": True,
     "totals": {
         "currency": "EUR",
         "onboarding_cents": 500000,
-        "annual_cents": 1234567,
-        "first_year_cents": 1234567,
-        "total_cents": 2969134,
-        "per_year": [{"year": 2026, "cents": 1234567}, {"year": 2027, "cents": 1234567}],
+        "annual_cents": 256865,
+        "first_year_cents": 21405,
+        "total_cents": 778270,
+        "per_year": [{"year": 2026, "cents": 21405}, {"year": 2027, "cents": 256865}],
     },
 }

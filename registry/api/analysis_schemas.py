@@ -1,5 +1,7 @@
 """Response and query schemas of the analysis endpoints."""
 
+from datetime import date
+
 from marshmallow import Schema, fields, validate
 
 from registry.api.common import PageArgs, PaginationSchema
@@ -136,21 +138,29 @@ class CandidatesSchema(Schema):
 
 
 class BudgetLineSchema(Schema):
-    solution = fields.String()
-    solution_name = fields.String()
-    builder = fields.String(allow_none=True, metadata={"description": "null: not known yet"})
-    builder_name = fields.String(allow_none=True)
-    status = fields.String()
+    solution = fields.String(attribute="solution.slug")
+    solution_name = fields.String(attribute="solution.name")
+    builder = fields.Function(
+        lambda line: line.solution.builder.key if line.solution.builder else None,
+        allow_none=True,
+        metadata={"description": "null: builder not known yet", "type": "string"},
+    )
+    builder_name = fields.Function(
+        lambda line: line.solution.builder.name if line.solution.builder else None,
+        allow_none=True,
+        metadata={"type": "string"},
+    )
+    status = fields.String(attribute="solution.status")
     chosen = fields.String(
         validate=validate.OneOf(("picked", "best")),
         metadata={"description": "picked by the caller, or the best by the stated rule"},
     )
-    blocked_reason = fields.String(allow_none=True)
+    blocked_reason = fields.String(attribute="candidate.blocked_reason", allow_none=True)
     services = fields.List(
         fields.Nested(ServiceSummary), metadata={"description": "the gaps it closes"}
     )
-    cost = fields.Nested(EstimateSchema, allow_none=True)
-    cost_unavailable = fields.String(allow_none=True)
+    cost = fields.Nested(EstimateSchema, attribute="candidate.cost", allow_none=True)
+    cost_unavailable = fields.String(attribute="candidate.cost_unavailable", allow_none=True)
 
 
 class UncoveredSchema(Schema):
@@ -298,10 +308,11 @@ def sort_field():
 
 def start_field():
     return fields.Date(
+        validate=validate.Range(min=date(1990, 1, 1), max=date(2200, 12, 31)),
         metadata={
             "description": "the contract date estimates start on (ISO date; default today): "
             "the first year may be pro rata, later years follow the price periods"
-        }
+        },
     )
 
 

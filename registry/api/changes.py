@@ -192,7 +192,8 @@ class Import(MethodView):
         The body is NDJSON as `GET /export` writes it. Records are matched by key and
         created, updated or left unchanged; the answer counts them. If any record is
         rejected, nothing is imported and the problem (422) carries the same counts and
-        `rejected`, each record with the reason.
+        `rejected`, each record with the reason. Bodies up to `REGISTRY_MAX_IMPORT_BYTES`
+        (default 64 MB; other requests: `REGISTRY_MAX_BODY_BYTES`); larger ones get 413.
         """
         work().require_admin("import bundles")
         items = bundle.read_stream(request.get_data(as_text=True).splitlines())

@@ -161,15 +161,18 @@ class Blueprint(flask_smorest.Blueprint):
         view._apidoc["headers"] = [*view._apidoc.get("headers", ()), header]
         return view
 
-    def reads(self, etag: str = conditional.SEQUENCE) -> Callable[[Any], Any]:
+    def reads(
+        self, etag: str = conditional.SEQUENCE, *, dated: bool = False
+    ) -> Callable[[Any], Any]:
         """A read view: its answer carries an ETag — the record's version (`record`) or
-        the audit sequence (`sequence`, checked before the view runs) — and a current
-        `If-None-Match` gets 304; documented with the operation."""
+        the audit sequence (`sequence`, checked before the view runs; `dated`: with
+        today's date, for answers that depend on it) — and a current `If-None-Match`
+        gets 304; documented with the operation."""
 
         def decorator(view: Any) -> Any:
             @wraps(view)
             def conditional_view(*args: Any, **kwargs: Any) -> Any:
-                return conditional.start(etag) or view(*args, **kwargs)
+                return conditional.start(etag, dated) or view(*args, **kwargs)
 
             decorated = self._with_header(conditional_view, conditional.IF_NONE_MATCH)
             return self.alt_response(304, response="NOT_MODIFIED")(decorated)

@@ -7,11 +7,15 @@ Two kinds of tag:
   and the catalogue changes only by writes, each of which takes the next audit id in its
   transaction. So the audit sequence is its tag: read *before* the answer is computed (a
   write in between makes the tag older than the answer, never newer), and a revalidation
-  with that tag is answered 304 without computing anything.
+  with that tag is answered 304 without computing anything. Cost estimates (gaps,
+  candidates, cost, budget) also depend on today's date (their default contract date),
+  so their tag carries it: `"s<audit id>-<yyyymmdd>"`.
 If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import Response, g, request
 from sqlalchemy import select
@@ -31,9 +35,11 @@ IF_NONE_MATCH = {
 }
 
 
-def sequence_etag() -> str:
+def sequence_etag(dated: bool = False) -> str:
+    """`dated`: the answer also depends on today (cost estimates start on today's date by
+    default), so the tag changes with the day as well."""
     last = get_session().scalar(select(AuditCounter.last_id).where(AuditCounter.id == 1))
-    return f'"s{last or 0}"'
+    return f'"s{last or 0}-{date.today():%Y%m%d}"' if dated else f'"s{last or 0}"'
 
 
 def matches(header: str | None, tag: str) -> bool:
@@ -53,11 +59,11 @@ def not_modified(tag: str) -> Response:
     return response
 
 
-def start(kind: str) -> Response | None:
+def start(kind: str, dated: bool = False) -> Response | None:
     """Before a read: remember the sequence tag; answer 304 at once when it is current."""
     if kind != SEQUENCE or request.method not in CONDITIONAL_METHODS:
         return None
-    g.sequence_etag = sequence_etag()
+    g.sequence_etag = sequence_etag(dated)
     if matches(request.headers.get("If-None-Match"), g.sequence_etag):
         return not_modified(g.sequence_etag)
     return None

@@ -80,6 +80,31 @@ NEW_SERVICE = {
 }
 SERVICE_PATCH = {"executing_level": "kreis"}
 
+# The seed's illustrative composite price of ELFE (seed/solutions.toml).
+ELFE_PRICE = {
+    "model": "composite",
+    "currency": "EUR",
+    "valid_from": None,
+    "valid_to": None,
+    "onboarding_fee_cents": 500000,
+    "first_year": "pro_rata",
+    "pool_cents": 120000000,
+    "components": [
+        {
+            "key": "koenigstein",
+            "label": "Betrieb der technischen Infrastruktur",
+            "weight_bp": 4000,
+            "year": 2016,
+        },
+        {
+            "key": "inhabitants",
+            "label": "Weiterentwicklung und Changemanagement",
+            "weight_bp": 4000,
+            "basis_units": 83500000,
+        },
+        {"key": "flat", "label": "Support", "weight_bp": 2000, "participants": 400},
+    ],
+}
 ELFE = {
     "key": "elfe",
     "slug": "elfe",
@@ -94,13 +119,18 @@ ELFE = {
     "channel": "fit_store",
     "requires_land_contract": True,
     "services": ["10000"],
-    "price": {
-        "model": "koenigstein",
-        "currency": "EUR",
-        "total_annual_cost_cents": 120000000,
-        "koenigstein_year": 2016,
-        "onboarding_fee_cents": 500000,
-    },
+    "price": ELFE_PRICE,
+    "prices": [ELFE_PRICE],
+    "reuse_terms": [
+        {
+            "land_code": "09",
+            "payer": "land_passes_on",
+            "share_bp": 5000,
+            "onboarding_paid_by_land": False,
+            "note": "Digitalumlage: Freistaat and Kommunen share the costs half and half",
+            "source": "§ 7b BayDiV",
+        }
+    ],
     "version": 1,
 }
 NEW_SOLUTION = {

@@ -69,6 +69,7 @@ def body_depth(raw: bytes) -> int:
 
 
 MAX_URL_LENGTH = 8192
+IMPORT_PATH = "/api/v1/import"
 
 
 def _limit_request() -> None:
@@ -76,6 +77,8 @@ def _limit_request() -> None:
         raise UriTooLong(
             f"The URL has {len(request.full_path)} characters; at most {MAX_URL_LENGTH}."
         )
+    if request.path == IMPORT_PATH:  # a bundle: a Land's or Germany's data at once
+        request.max_content_length = current_app.config["MAX_IMPORT_BYTES"]
     if request.method in WRITE_METHODS and request.content_length:
         depth = body_depth(request.get_data(cache=True))
         if depth > MAX_BODY_DEPTH:

@@ -226,6 +226,8 @@ def _period_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     model = data.get("model")
     given = {n for n in ALL_SHORTHAND if n in data}
     if "components" not in data:
+        if model is None and given:
+            return {"model": ["Required with the shorthand parameters (or give components)."]}
         if model is None or model == "composite":
             return {"components": ["Give components, or a shorthand model."]}
         needed = SHORTHAND_PARAMETERS[model]

@@ -16,6 +16,7 @@ from werkzeug.sansio.response import Response
 from registry.logic.budget import Budget
 from registry.logic.candidates import Candidate
 from registry.logic.costs import Estimate
+from registry.logic.duties import LocalService
 from registry.models import Organisation, Service
 
 
@@ -28,7 +29,7 @@ def organisation_summary(org: Organisation) -> dict[str, Any]:
     return {"key": org.key, "name": org.name, "kind": org.kind, "land_code": org.land_code}
 
 
-def service_summary(service: Service) -> dict[str, Any]:
+def service_summary(service: Service | LocalService) -> dict[str, Any]:
     return {
         "ozg_id": service.ozg_id,
         "name": service.name,
@@ -108,7 +109,7 @@ def budget(found: Budget) -> dict[str, Any]:
         "organisation": organisation_summary(found.organisation),
         "years": found.years,
         "start": found.start.isoformat(),
-        "gaps": sum(len(line.services) for line in found.lines) + len(found.uncovered),
+        "gaps": found.gaps,
         "lines": [
             {
                 "solution": line.solution.slug,
@@ -125,8 +126,8 @@ def budget(found: Budget) -> dict[str, Any]:
             for line in found.lines
         ],
         "uncovered": [
-            {"service": service_summary(s), "reason": reason} for s, reason in found.uncovered
+            {"service": service_summary(u.service), "reason": u.reason} for u in found.uncovered
         ],
         "complete": found.complete,
-        "totals": found.totals(),
+        "totals": found.totals,
     }

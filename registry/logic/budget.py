@@ -32,13 +32,23 @@ class Line:
         return self.candidate.solution
 
 
+@dataclass(frozen=True)
+class Uncovered:
+    service: duties.LocalService
+    reason: str
+
+
 @dataclass
 class Budget:
     organisation: Organisation
     years: int
     start: date
     lines: list[Line]
-    uncovered: list[tuple[duties.LocalService, str]]
+    uncovered: list[Uncovered]
+
+    @property
+    def gaps(self) -> int:
+        return sum(len(line.services) for line in self.lines) + len(self.uncovered)
 
     @property
     def priced(self) -> list[costs.Estimate]:
@@ -48,6 +58,7 @@ class Budget:
     def complete(self) -> bool:
         return len(self.priced) == len(self.lines)
 
+    @property
     def totals(self) -> dict[str, object]:
         per_year: dict[int, int] = defaultdict(int)
         for estimate in self.priced:
@@ -109,7 +120,7 @@ def _picked(found: gaps.Gaps, pick: list[str]):
                 ]
             }
         )
-    uncovered = [(s, "not picked") for s in found.services if s.id not in covered_by]
+    uncovered = [Uncovered(s, "not picked") for s in found.services if s.id not in covered_by]
     return [lines[slug] for slug in pick], uncovered
 
 
@@ -120,7 +131,7 @@ def _best(found: gaps.Gaps):
         listed = found.candidates.get(service.id, [])
         usable = [c for c in listed if c.blocked_reason is None and c.cost is not None]
         if not usable:
-            uncovered.append((service, _why_not(listed)))
+            uncovered.append(Uncovered(service, _why_not(listed)))
             continue
         chosen = next((c for c in usable if c.solution.slug in lines), usable[0])
         lines.setdefault(chosen.solution.slug, Line(chosen, "best")).services.append(service)

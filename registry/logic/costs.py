@@ -144,11 +144,18 @@ def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
     paid_by = terms["payer"] if terms else "reuser"
     per_year: list[YearCost] = []
     described: set[str | None] = set()
+    priced: dict[int, tuple[Fraction, str]] = {}  # a period's full year, computed once
+
+    def payable(period: dict[str, Any]) -> tuple[Fraction, str]:
+        if id(period) not in priced:
+            priced[id(period)] = _payable(solution, period, ctx, terms)
+        return priced[id(period)]
+
     for k in range(years):
         year = start.year + k
         period, known = prices.period_on(periods, start if k == 0 else date(year, 1, 1))
         months = 13 - start.month if k == 0 and period["first_year"] == "pro_rata" else 12
-        exact, words = _payable(solution, period, ctx, terms)
+        exact, words = payable(period)
         cents = round_half_up(exact * months / 12)
         per_year.append(YearCost(year, months, cents, period["valid_from"], known))
         if period["valid_from"] not in described:
@@ -160,12 +167,12 @@ def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
                 f"no price published for {year} yet: the estimate continues with the last "
                 f"known price{_until(period)}"
             )
-        if months < 12:
+        if months < 12 and paid_by not in ("land", "fitko"):
             basis.append(
                 f"first year {year} pro rata: {months} of 12 months, from the contract month "
                 f"{start.month:02d}/{year}"
             )
-    annual = round_half_up(_payable(solution, first, ctx, terms)[0])
+    annual = round_half_up(payable(first)[0])
     if terms and terms.get("onboarding_paid_by_land") and org.kind != "land":
         onboarding = 0
         basis.append("the Land also pays the Anbindung")
@@ -206,7 +213,11 @@ def _payable(
     if payer == "land":
         return Fraction(0), f"financed by the Land {_short(land_name)} for its municipalities{note}"
     if payer == "land_passes_on":
-        assert ctx.land is not None
+        if ctx.land is None:
+            raise CostUnavailable(
+                f"The Land {ctx.organisation.land_code} passes the cost on, and it is not "
+                "on record."
+            )
         land_exact, land_words = annual_exact(solution, period, ctx.for_body(ctx.land))
         population, land_population = _population(ctx.organisation), _population(ctx.land)
         share = terms["share_bp"] if terms else 0
@@ -423,7 +434,7 @@ def context(
     rates: dict[int, list[CaseRate]] = {}
     if priced_per_case:
         SS = solution_service
-        rows = session.execute(
+        rate_rows = session.execute(
             select(
                 SS.c.solution_id,
                 Service.ozg_id,
@@ -436,7 +447,7 @@ def context(
             .where(SS.c.solution_id.in_(priced_per_case), Service.case_rate_e3.is_not(None))
             .order_by(SS.c.solution_id, Service.ozg_id)
         )
-        for solution_id, ozg_id, name, rate, source, assumed in rows:
+        for solution_id, ozg_id, name, rate, source, assumed in rate_rows:
             rates.setdefault(solution_id, []).append(
                 CaseRate(ozg_id, name, Fraction(rate, 1000), source, assumed)
             )

@@ -121,9 +121,9 @@ def _apply(session: Session, solution: Solution, data: dict[str, Any]) -> None:
         if "services" in data:
             solution.services = _services(session, data["services"])
         if "price_periods" in data:
-            _set_prices(session, solution, data["price_periods"])
+            _set_prices(session, solution, data["price_periods"], "prices")
         elif "price" in data:
-            _set_prices(session, solution, [data["price"]])
+            _set_prices(session, solution, [data["price"]], "price")
         if "reuse_terms" in data:
             solution.reuse_terms = prices.canonical_terms(data["reuse_terms"] or [])
         lookup.ensure_unique(session, Solution.slug, solution.slug, solution.id, "solution", "slug")
@@ -144,12 +144,24 @@ def _services(session: Session, ozg_ids: list[str]) -> list[Any]:
     return [found[o] for o in sorted(wanted)]  # as the relationship loads them
 
 
-def _set_prices(session: Session, solution: Solution, periods: list[dict[str, Any]]) -> None:
+def _set_prices(
+    session: Session, solution: Solution, periods: list[dict[str, Any]], field: str
+) -> None:
     """Prices are replaced as a whole; every Königstein year named must have key shares."""
-    for year in sorted(prices.koenigstein_years(periods)):
-        known = session.scalar(
-            select(KoenigsteinShare.year).where(KoenigsteinShare.year == year).limit(1)
-        )
-        if known is None:
-            raise Invalid({"price": [f"No Königsteiner Schlüssel shares for {year}."]})
+    for p, period in enumerate(periods):
+        for c, component in enumerate(period["components"]):
+            if component["key"] != "koenigstein":
+                continue
+            year = component["year"]
+            known = session.scalar(
+                select(KoenigsteinShare.year).where(KoenigsteinShare.year == year).limit(1)
+            )
+            if known is None:
+                where = f"{field}.{p}" if field == "prices" else field
+                name = (
+                    f"{where}.koenigstein_year"
+                    if prices.model_of(period) == "koenigstein"
+                    else f"{where}.components.{c}.year"
+                )
+                raise Invalid({name: [f"No Königsteiner Schlüssel shares for {year}."]})
     solution.prices = periods
