@@ -559,3 +559,18 @@ def test_rounding_is_once_a_year_half_up(client, world):
     body = _cost(client, "drittel", BOCHUM, start="2025-11-30", years=2)
     assert [y["cents"] for y in body["per_year"]] == [20_395, 122_367]
     assert body["total_cents"] == 142_762
+
+
+def test_a_contract_before_the_first_published_price(client, world):
+    later = [{"valid_from": "2026-01-01", "components": [{"key": "flat", "amount_cents": 500}]}]
+    _solution(client, "ab-2026", prices=later)
+    body = _cost(client, "ab-2026", BOCHUM, start="2025-06-01", years=2)
+    # 2025: no price in force yet, the first published one is used (full year: rule full)
+    assert [(y["year"], y["cents"], y["price_known"]) for y in body["per_year"]] == [
+        (2025, 500, False),
+        (2026, 500, True),
+    ]
+    assert (
+        "no price in force yet in 2025: the estimate uses the first published price "
+        in (body["basis"])
+    )

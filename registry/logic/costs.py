@@ -153,7 +153,8 @@ def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
 
     for k in range(years):
         year = start.year + k
-        period, known = prices.period_on(periods, start if k == 0 else date(year, 1, 1))
+        day = start if k == 0 else date(year, 1, 1)
+        period, known = prices.period_on(periods, day)
         months = 13 - start.month if k == 0 and period["first_year"] == "pro_rata" else 12
         exact, words = payable(period)
         cents = round_half_up(exact * months / 12)
@@ -163,10 +164,7 @@ def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
             since = f"from {year}: " if k else ""
             basis.append(f"{since}{words}")
         if not known and (k == 0 or per_year[-2].price_known):
-            basis.append(
-                f"no price published for {year} yet: the estimate continues with the last "
-                f"known price{_until(period)}"
-            )
+            basis.append(_unknown(period, year, day))
         if months < 12 and paid_by not in ("land", "fitko"):
             basis.append(
                 f"first year {year} pro rata: {months} of 12 months, from the contract month "
@@ -183,8 +181,17 @@ def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
     return Estimate(onboarding, annual, start, tuple(per_year), "; ".join(basis), paid_by)
 
 
-def _until(period: dict[str, Any]) -> str:
-    return f" (valid until {period['valid_to']})" if period["valid_to"] else ""
+def _unknown(period: dict[str, Any], year: int, day: date) -> str:
+    starts = period["valid_from"]
+    if starts is not None and day.isoformat() < starts:  # before the first period
+        return (
+            f"no price in force yet in {year}: the estimate uses the first published price "
+            f"(valid from {period['valid_from']})"
+        )
+    return (
+        f"no price published for {year} yet: the estimate continues with the last known "
+        f"price (valid until {period['valid_to']})"
+    )
 
 
 def _terms_for(solution: Solution, ctx: Context) -> dict[str, Any] | None:
