@@ -75,7 +75,9 @@ class EstimateSchema(Schema):
     )
 
 
-class CandidateSchema(Schema):
+class SolutionFacts(Schema):
+    """Who built the solution and how far it is: a candidate's and a budget line's."""
+
     solution = fields.String(attribute="solution.slug")
     solution_name = fields.String(attribute="solution.name")
     builder = fields.Function(
@@ -89,6 +91,9 @@ class CandidateSchema(Schema):
         metadata={"type": "string"},
     )
     status = fields.String(attribute="solution.status")
+
+
+class CandidateSchema(SolutionFacts):
     maturity = fields.Integer(attribute="solution.maturity", allow_none=True)
     maturity_model = fields.String(attribute="solution.maturity_model", allow_none=True)
     channel = fields.String(attribute="solution.channel", allow_none=True)
@@ -137,20 +142,7 @@ class CandidatesSchema(Schema):
     services = fields.List(fields.Nested(ServiceCandidatesSchema))
 
 
-class BudgetLineSchema(Schema):
-    solution = fields.String(attribute="solution.slug")
-    solution_name = fields.String(attribute="solution.name")
-    builder = fields.Function(
-        lambda line: line.solution.builder.key if line.solution.builder else None,
-        allow_none=True,
-        metadata={"description": "null: builder not known yet", "type": "string"},
-    )
-    builder_name = fields.Function(
-        lambda line: line.solution.builder.name if line.solution.builder else None,
-        allow_none=True,
-        metadata={"type": "string"},
-    )
-    status = fields.String(attribute="solution.status")
+class BudgetLineSchema(SolutionFacts):
     chosen = fields.String(
         validate=validate.OneOf(("picked", "best")),
         metadata={"description": "picked by the caller, or the best by the stated rule"},
