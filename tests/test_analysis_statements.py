@@ -189,6 +189,16 @@ def test_candidates_for_one_service_statements(client, anonymous, small, count_s
     assert len(big_answer["services"][0]["candidates"]) == 7
 
 
+def test_budget_statements(client, anonymous, small, count_statements):
+    # The gaps' questions, nothing per line: the budget only chooses and adds up.
+    small_answer, big_answer = _bounded(
+        client, anonymous, count_statements, f"organisations/{BOCHUM}/budget"
+    )
+    assert small_answer["gaps"] == 2 and big_answer["gaps"] == 9
+    closed = sum(len(line["services"]) for line in big_answer["lines"])
+    assert closed + len(big_answer["uncovered"]) == 9 and closed > 2
+
+
 def test_cost_statements(client, anonymous, small, count_statements):
     _bounded(client, anonymous, count_statements, f"solutions/elfe/cost?for={WITTEN}")
 
