@@ -217,6 +217,18 @@ def test_candidate_fields_and_adopter_counts(client, world):
         "blocked_reason": elfe["blocked_reason"],
         "adopters": 4,
         "adopters_in_land": 2,
+        "in_progress": None,
+        # named, nearest first: the EN-Kreis and Mülheim lie outside Bochum's Kreis and
+        # Regierungsbezirk in this world; Witten runs it too but is not due (a Gemeinde)
+        "nearby_adopters": [
+            {"key": EN_KREIS, "name": "Ennepe-Ruhr-Kreis", "kind": "kreis", "distance": "land"},
+            {
+                "key": MUELHEIM,
+                "name": "Mülheim an der Ruhr",
+                "kind": "kreisfreie_stadt",
+                "distance": "land",
+            },
+        ],
         "cost_unavailable": None,
     }
     # 50,000 + 5 × 100,000 = 550,000

@@ -128,7 +128,7 @@ def test_bad_ozg_id_fails_with_its_line(tmp_path):
         encoding="utf-8",
     )
     (tmp_path / "leika_leistungen_ozg_zuordnung.csv").write_text(
-        "leika_key,leika_typ,ozg_id\n", encoding="utf-8"
+        "leika_key,leika_name,leika_typ,ozg_id\n", encoding="utf-8"
     )
     with pytest.raises(ImportFailed, match="line 3"):
         ozg_catalog.records(tmp_path, ozg_catalog.Curation())

@@ -59,3 +59,97 @@ def test_search_finds_seeded_records(client):
     assert {"10000", "elfe"} <= keys("eltern")
     assert MUELHEIM in keys("muelheim")
     assert MUELHEIM in keys("Mülheim")
+
+
+def test_search_finds_a_service_by_the_names_of_its_leika_leistungen(client):
+    # LeiKa 99102013000000 "Hundesteuer" belongs to OZG 10160 Hundehaltung.
+    hits = client.get("/api/v1/search?q=Hundesteuer&type=service").get_json()["items"]
+    assert [(h["key"], h["name"]) for h in hits][:1] == [("10160", "Hundehaltung")]
+    service = client.get("/api/v1/services/10160").get_json()
+    assert "Hundesteuer Befreiung" in service["leika_names"]
+
+
+def test_a_contracted_solution_is_in_progress_and_its_anbindung_not_charged_twice(client):
+    # Demo scenario: Mülheim contracted Unterhaltsvorschuss Online on 2025-06-02.
+    gaps = client.get(f"/api/v1/organisations/{MUELHEIM}/gaps?start=2027-01-01").get_json()
+    uvo = next(g for g in gaps["gaps"] if g["service"]["ozg_id"] == "10035")
+    assert uvo["in_progress"] == [
+        {
+            "solution": "unterhaltsvorschuss-online",
+            "solution_name": "Unterhaltsvorschuss Online (UVO)",
+            "status": "contracted",
+            "contracted_on": "2025-06-02",
+        }
+    ]
+    first = uvo["top_candidates"][0]
+    assert first["solution"] == "unterhaltsvorschuss-online"
+    assert first["in_progress"] == {"status": "contracted", "contracted_on": "2025-06-02"}
+    assert first["cost"]["onboarding_cents"] == 0
+    assert "already contracted (contracted on 2025-06-02)" in first["cost"]["basis"]
+    assert "its Anbindung (2.000,00 €) is not counted again" in first["cost"]["basis"]
+    single = client.get(
+        f"/api/v1/solutions/unterhaltsvorschuss-online/cost?for={MUELHEIM}&start=2027-01-01"
+    ).get_json()
+    assert single["onboarding_cents"] == 200_000  # the price itself still has it
+    assert first["cost"]["total_cents"] == single["total_cents"] - 200_000
+    budget = client.get(f"/api/v1/organisations/{MUELHEIM}/budget?start=2027-01-01").get_json()
+    line = next(x for x in budget["lines"] if x["solution"] == "unterhaltsvorschuss-online")
+    assert line["cost"]["onboarding_cents"] == 0
+
+
+def test_candidates_rank_what_is_contracted_then_what_is_unblocked(client):
+    body = client.get(f"/api/v1/organisations/{MUELHEIM}/candidates").get_json()
+    seen_blocked = False
+    for item in body["services"]:
+        keys = [
+            (c["in_progress"] is None, c["blocked_reason"] is not None, -c["score"])
+            for c in item["candidates"]
+        ]
+        assert keys == sorted(keys), item["service"]["ozg_id"]
+        seen_blocked |= any(c["blocked_reason"] for c in item["candidates"])
+    assert seen_blocked  # ELFE is blocked in NRW (no Land contract in the demo)
+
+
+def test_candidates_name_the_nearest_adopters(client):
+    body = client.get(f"/api/v1/organisations/{MUELHEIM}/candidates?service=10124").get_json()
+    ewa = next(c for c in body["services"][0]["candidates"] if c["solution"] == "ewa")
+    named = ewa["nearby_adopters"]
+    assert 0 < len(named) <= 5 and len(named) <= ewa["adopters_in_land"]
+    order = ["kreis", "regierungsbezirk", "land"]
+    ranks = [(order.index(n["distance"]), n["name"]) for n in named]
+    assert ranks == sorted(ranks)
+    assert all(n["key"] != MUELHEIM for n in named)
+    # Bochum (RB Arnsberg) runs eWA in the demo; Mülheim lies in RB Düsseldorf.
+    bochum = [n for n in named if n["key"] == BOCHUM]
+    assert not bochum or bochum[0]["distance"] == "land"
+
+
+def test_the_scorecard_lists_what_is_offered(client):
+    card = client.get(f"/api/v1/organisations/{MUELHEIM}/scorecard").get_json()
+    offered = {o["service"]["ozg_id"]: o["solutions"] for o in card["offered_services"]}
+    assert len(offered) == card["offered"]
+    assert offered["10257"] == ["einbuergerung-digital"]  # Mülheim's own adoption
+    gaps = _ids(client.get(f"/api/v1/organisations/{MUELHEIM}/gaps").get_json()["gaps"])
+    assert not gaps & set(offered)
+    assert len(gaps) + len(offered) == card["due"]
+
+
+def test_sort_by_cost_ranks_across_all_gaps(client):
+    body = client.get(
+        f"/api/v1/organisations/{BOCHUM}/gaps?sort=cost&top=20&start=2027-01-01"
+    ).get_json()
+
+    def cheapest(gap):
+        priced = [
+            (c["blocked_reason"] is not None, c["cost"]["total_cents"])
+            for c in gap["top_candidates"]
+            if c["cost"]
+        ]
+        return min(priced) if priced else (2, 0)
+
+    keys = [(cheapest(g), g["service"]["ozg_id"]) for g in body["gaps"]]
+    assert keys == sorted(keys)
+    assert keys[0][0][0] == 0  # an unblocked, priced candidate closes the first gap
+    default = client.get(f"/api/v1/organisations/{BOCHUM}/gaps").get_json()["gaps"]
+    ids = [g["service"]["ozg_id"] for g in default]
+    assert ids == sorted(ids) and sorted(ids) == sorted(k[1] for k in keys)

@@ -49,7 +49,12 @@ class Gaps(MethodView):
         Städte and Gemeinden; an explicit `duties` override replaces this). Offered: a
         live solution implementing the service is adopted `live` by the organisation,
         rolled out `live` with scope `subordinates` by any ancestor, or built by it.
-        Each gap carries its `top` reuse candidates, ranked as in `/candidates`.
+        Each gap carries its `top` reuse candidates, ranked as in `/candidates`, and
+        `in_progress`: the organisation's own adoptions for it that do not count as
+        offered yet. Gaps are in OZG-ID order; with `sort=cost` the gaps too are ranked
+        across the whole list, the cheapest to close first (by the total of its
+        cheapest unblocked priced candidate; gaps with only blocked priced candidates
+        next, then those without an estimate).
         """
         session = get_session()
         view = analysis.gaps_view(session, lookup.organisation(session, org), **args)
@@ -66,13 +71,17 @@ class Candidates(MethodView):
         """Ranked reuse candidates for every gap, or for one service
 
         Candidates are EfA solutions (not retired, not built by the organisation) that
-        implement the service. Default order `sort=score`, a weighted sum of components
+        implement the service. Default order `sort=score`: first a solution the
+        organisation has already adopted (`in_progress`; its estimate then has no
+        Anbindung), then the unblocked ones, each by score, a weighted sum of components
         in [0, 1]: status 0.30 (live 1, pilot 0.5, development 0.2), maturity 0.20
         (Reifegrad / top level of its model), adoption 0.20 (a/(a+10) for `a` due
         adopters), nearby 0.15 (n/(n+3) for `n` adopters in the same Land), cost 0.15
         (1/(1 + total/10,000 €) over `years`; 0.5 when unknown); halved when a missing
-        Land contract blocks reuse. Other orders: `cost` (cheapest first), `adopters`,
-        `adopters_in_land`, `maturity`.
+        Land contract blocks reuse. Other orders: `cost` (cheapest first; the services
+        too are then ranked by their cheapest candidate, as in `/gaps`), `adopters`,
+        `adopters_in_land`, `maturity`. `nearby_adopters` names up to five adopters in
+        the same Land, nearest first: same Kreis, same Regierungsbezirk, the Land.
         """
         session = get_session()
         view = analysis.candidates_view(session, lookup.organisation(session, org), **args)

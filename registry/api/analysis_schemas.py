@@ -75,6 +75,21 @@ class EstimateSchema(Schema):
     )
 
 
+class NeighbourSchema(Schema):
+    key = fields.String(metadata={"description": "ARS or slug"})
+    name = fields.String()
+    kind = fields.String()
+    distance = fields.String(
+        validate=validate.OneOf(("kreis", "regierungsbezirk", "land")),
+        metadata={"description": "same Kreis, same Regierungsbezirk, or the same Land"},
+    )
+
+
+class InProgressSchema(Schema):
+    status = fields.String(metadata={"description": "contracted, onboarding or live"})
+    contracted_on = fields.Date(allow_none=True)
+
+
 class SolutionFacts(Schema):
     """Who built the solution and how far it is: a candidate's and a budget line's."""
 
@@ -101,6 +116,14 @@ class CandidateSchema(SolutionFacts):
     land_contracted = fields.Boolean(
         metadata={"description": "the asking organisation's Land has contracted (or built) it"}
     )
+    in_progress = fields.Nested(
+        InProgressSchema,
+        allow_none=True,
+        metadata={
+            "description": "the organisation's own adoption, not yet counting as offered "
+            "(then the estimate does not charge the Anbindung again); null: none"
+        },
+    )
     blocked_reason = fields.String(
         allow_none=True, metadata={"description": "why reuse is blocked; null when it is not"}
     )
@@ -108,6 +131,14 @@ class CandidateSchema(SolutionFacts):
         metadata={"description": "due organisations offering the service through it"}
     )
     adopters_in_land = fields.Integer(metadata={"description": "… of them in the same Land"})
+    nearby_adopters = fields.List(
+        fields.Nested(NeighbourSchema),
+        attribute="nearby",
+        metadata={
+            "description": "up to 5 of the adopters in the same Land, named, nearest first: "
+            "same Kreis, same Regierungsbezirk, elsewhere in the Land (then by name)"
+        },
+    )
     cost = fields.Nested(EstimateSchema, allow_none=True)
     cost_unavailable = fields.String(
         allow_none=True, metadata={"description": "why no estimate could be made"}
@@ -118,8 +149,22 @@ class CandidateSchema(SolutionFacts):
     )
 
 
+class StartedSchema(Schema):
+    solution = fields.String()
+    solution_name = fields.String()
+    status = fields.String(metadata={"description": "contracted, onboarding or live"})
+    contracted_on = fields.Date(allow_none=True)
+
+
 class GapSchema(Schema):
     service = fields.Nested(ServiceSummary)
+    in_progress = fields.List(
+        fields.Nested(StartedSchema),
+        metadata={
+            "description": "the organisation's own adoptions for it that do not count as "
+            "offered yet (contracted, onboarding, or live while the solution is not)"
+        },
+    )
     candidates_total = fields.Integer()
     top_candidates = fields.List(fields.Nested(CandidateSchema))
 
@@ -226,6 +271,13 @@ class RankSchema(Schema):
     peers = fields.Integer(metadata={"description": "organisations of the same kind compared"})
 
 
+class OfferedSchema(Schema):
+    service = fields.Nested(ServiceSummary)
+    solutions = fields.List(
+        fields.String(), metadata={"description": "slugs of the solutions it offers it through"}
+    )
+
+
 class ScorecardSchema(Schema):
     organisation = fields.Nested(OrganisationSummary)
     due = fields.Integer()
@@ -233,6 +285,10 @@ class ScorecardSchema(Schema):
     percent = fields.Float(allow_none=True)
     rank_in_land = fields.Nested(RankSchema, allow_none=True)
     rank_nationwide = fields.Nested(RankSchema, allow_none=True)
+    offered_services = fields.List(
+        fields.Nested(OfferedSchema),
+        metadata={"description": "the due services it offers online, by OZG-ID (`offered`)"},
+    )
 
 
 class SolutionUsedSchema(Schema):

@@ -60,9 +60,22 @@ def candidate(c: Candidate) -> dict[str, Any]:
         "channel": solution.channel,
         "requires_land_contract": solution.requires_land_contract,
         "land_contracted": c.land_contracted,
+        "in_progress": (
+            {
+                "status": c.in_progress.status,
+                "contracted_on": c.in_progress.contracted_on.isoformat()
+                if c.in_progress.contracted_on
+                else None,
+            }
+            if c.in_progress
+            else None
+        ),
         "blocked_reason": c.blocked_reason,
         "adopters": c.adopters,
         "adopters_in_land": c.adopters_in_land,
+        "nearby_adopters": [
+            {"key": n.key, "name": n.name, "kind": n.kind, "distance": n.distance} for n in c.nearby
+        ],
         "cost": estimate(c.cost),
         "cost_unavailable": c.cost_unavailable,
         "score": float(c.score),
@@ -78,6 +91,15 @@ def gaps(view: dict[str, Any]) -> dict[str, Any]:
         "gaps": [
             {
                 "service": service_summary(gap["service"]),
+                "in_progress": [
+                    {
+                        "solution": s.solution,
+                        "solution_name": s.solution_name,
+                        "status": s.status,
+                        "contracted_on": s.contracted_on.isoformat() if s.contracted_on else None,
+                    }
+                    for s in gap["in_progress"]
+                ],
                 "candidates_total": gap["candidates_total"],
                 "top_candidates": [candidate(c) for c in gap["top_candidates"]],
             }

@@ -86,6 +86,14 @@ class ServiceSchema(Schema):
         },
     )
     leika_keys = fields.List(leika_key(), metadata={"description": "LeiKa keys it bundles"})
+    leika_names = fields.List(
+        fields.String(validate=validate.Length(min=1, max=300)),
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "names of the LeiKa Leistungen it bundles (as the LeiKa "
+            "catalogue names them: 'Hundesteuer' for Hundehaltung); found by /search"
+        },
+    )
     case_rate_per_1000 = decimal_string(
         "expected cases a year per 1,000 inhabitants, for usage-based prices (cases key)",
         allow_none=True,

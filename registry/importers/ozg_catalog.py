@@ -166,15 +166,19 @@ def records(directory: Path, curation: Curation) -> tuple[list[dict[str, Any]], 
     report = Report()
     services = _rows(directory / "ozg_leistungen.csv", {"ozg_id", "name", "lage", "themenfeld"})
     mapping = _rows(
-        directory / "leika_leistungen_ozg_zuordnung.csv", {"leika_key", "leika_typ", "ozg_id"}
+        directory / "leika_leistungen_ozg_zuordnung.csv",
+        {"leika_key", "leika_name", "leika_typ", "ozg_id"},
     )
     keys: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
     types: dict[str, list[str]] = defaultdict(list)
     for _, row in mapping:
         ozg_id, key = row["ozg_id"].strip(), row["leika_key"].strip()
         if not ozg_id:
             continue
         types[ozg_id].append(row["leika_typ"].strip())
+        if row["leika_name"].strip():
+            names[ozg_id].add(" ".join(row["leika_name"].split()))
         if len(key) == 14 and key.isdigit():
             keys[ozg_id].add(key)
         else:
@@ -193,6 +197,7 @@ def records(directory: Path, curation: Curation) -> tuple[list[dict[str, Any]], 
             "lebenslage": row["lage"].strip() or None,
             **decided,
             "leika_keys": sorted(keys[ozg_id]),
+            "leika_names": sorted(names[ozg_id]),
             "source": f"{SOURCE.format(file='ozg_leistungen.csv')}; {note}",
         }
         if record["executing_level_source"] == "assumed":

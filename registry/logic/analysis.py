@@ -46,6 +46,7 @@ def gaps_view(
         "gaps": [
             {
                 "service": service,
+                "in_progress": found.in_progress.get(service.id, []),
                 "candidates_total": len(found.candidates.get(service.id, [])),
                 "top_candidates": found.candidates.get(service.id, [])[:top],
             }
@@ -122,6 +123,7 @@ def scorecard_view(session: Session, org: Organisation) -> dict[str, Any]:
         "percent": coverage.percent(offered, due),
         "rank_in_land": in_land,
         "rank_nationwide": nationwide,
+        "offered_services": scorecard.offered(session, org),
     }
 
 

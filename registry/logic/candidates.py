@@ -6,7 +6,9 @@ Ranking (the default `sort=score`): a weighted sum of components in [0, 1],
     adoption  0.20  a / (a + 10) for `a` due organisations offering the service through it
     nearby    0.15  n / (n + 3) for `n` of them in the asking organisation's Land
     cost      0.15  1 / (1 + total / 10,000 €) over the requested years (0.5 when unknown)
-halved when a missing Land contract blocks the reuse. Ties go to the slug.
+halved when a missing Land contract blocks the reuse. Ties go to the slug. Before the
+score come a solution the organisation has already adopted (in progress: its Anbindung is
+not charged again) and then the unblocked ones: what it can reuse now comes first.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
-from registry.logic import costs
+from registry.logic import costs, nearby
 from registry.models import Adoption, OfferingCount, Organisation, Solution, solution_service
 from registry.models.vocab import MATURITY_MODELS
 
@@ -42,6 +44,15 @@ CANDIDATE_COLUMNS = (
 SORTS = ("score", "cost", "adopters", "adopters_in_land", "maturity")
 
 
+@dataclass(frozen=True)
+class InProgress:
+    """The asking organisation's own adoption of a solution that does not count as
+    offered yet: contracted, onboarding (or live while the solution is not)."""
+
+    status: str
+    contracted_on: date | None
+
+
 @dataclass
 class Candidate:
     service_id: int
@@ -49,6 +60,8 @@ class Candidate:
     adopters: int = 0
     adopters_in_land: int = 0
     land_contracted: bool = False
+    in_progress: InProgress | None = None
+    nearby: list[nearby.Neighbour] = field(default_factory=list)
     blocked_reason: str | None = None
     cost: costs.Estimate | None = None
     cost_unavailable: str | None = None
@@ -92,6 +105,7 @@ def candidates_for(
                 load_only(*CANDIDATE_COLUMNS),
                 lazyload(Solution.services),
                 lazyload(Solution.operator),
+                lazyload(Solution.url_pattern_rows),
                 joinedload(Solution.builder).options(
                     lazyload(Organisation.parent), lazyload(Organisation.duty_rows)
                 ),
@@ -100,10 +114,14 @@ def candidates_for(
     }
     found = [Candidate(service_id, solutions[solution_id]) for service_id, solution_id in pairs]
     _count_adopters(session, org, found, solution_ids, service_ids)
+    named = nearby.adopters(session, org, sorted({sid for sid, _ in pairs}), solution_ids)
+    for candidate in found:
+        candidate.nearby = named.get((candidate.solution.id, candidate.service_id), [])
     ctx = costs.context(session, org, list(solutions.values()), start=start)
-    contracted = _land_contracts(session, ctx.land, solution_ids)
+    contracted, own = _adoptions(session, org, ctx.land, solution_ids)
     by_service: dict[int, list[Candidate]] = defaultdict(list)
     for candidate in found:
+        candidate.in_progress = own.get(candidate.solution.id)
         _judge(candidate, org, ctx, contracted, years)
         by_service[candidate.service_id].append(candidate)
     for listed in by_service.values():
@@ -113,7 +131,13 @@ def candidates_for(
 
 def sort_key(sort: str):  # type: ignore[no-untyped-def]
     keys = {
-        "score": lambda c: (-c.score, c.solution.slug),
+        # What the organisation already contracted first, then what it can reuse now.
+        "score": lambda c: (
+            c.in_progress is None,
+            c.blocked_reason is not None,
+            -c.score,
+            c.solution.slug,
+        ),
         "cost": lambda c: (c.cost is None, c.cost.total_cents if c.cost else 0, c.solution.slug),
         "adopters": lambda c: (-c.adopters, -c.score, c.solution.slug),
         "adopters_in_land": lambda c: (-c.adopters_in_land, -c.score, c.solution.slug),
@@ -149,18 +173,34 @@ def _count_adopters(
         c.adopters, c.adopters_in_land = figures.get((c.solution.id, c.service_id), (0, 0))
 
 
-def _land_contracts(session: Session, land: Organisation | None, solution_ids: list[int]):
-    if land is None:
-        return set()
-    return set(
-        session.scalars(
-            select(Adoption.solution_id).where(
-                Adoption.organisation_id == land.id,
-                Adoption.solution_id.in_(solution_ids),
-                Adoption.status.in_(CONTRACTED),
-            )
+def _adoptions(
+    session: Session, org: Organisation, land: Organisation | None, solution_ids: list[int]
+) -> tuple[set[int], dict[int, InProgress]]:
+    """The solutions the Land has contracted, and the organisation's own adoptions of
+    them (not ended): one statement."""
+    bodies = [org.id] + ([land.id] if land is not None and land.id != org.id else [])
+    rows = session.execute(
+        select(Adoption.organisation_id, Adoption.solution_id, Adoption.status)
+        .add_columns(Adoption.contracted_on)
+        .where(
+            Adoption.organisation_id.in_(bodies),
+            Adoption.solution_id.in_(solution_ids),
+            Adoption.status.in_(CONTRACTED),
         )
     )
+    contracted: set[int] = set()
+    own: dict[int, InProgress] = {}
+    for organisation_id, solution_id, status, contracted_on in rows:
+        if land is not None and organisation_id == land.id:
+            contracted.add(solution_id)
+        if organisation_id == org.id:
+            own[solution_id] = InProgress(status, contracted_on)
+    return contracted, own
+
+
+def _since(progress: InProgress) -> str:
+    when = f" on {progress.contracted_on.isoformat()}" if progress.contracted_on else ""
+    return f"already {progress.status} (contracted{when})"
 
 
 def _judge(
@@ -180,6 +220,8 @@ def _judge(
         c.cost = costs.estimate(solution, ctx, years)
     except costs.CostUnavailable as missing:
         c.cost_unavailable = missing.reason
+    if c.cost is not None and c.in_progress is not None:
+        c.cost = costs.without_onboarding(c.cost, _since(c.in_progress))
     maturity = (
         solution.maturity / MATURITY_MODELS[solution.maturity_model]
         if solution.maturity is not None and solution.maturity_model

@@ -17,7 +17,7 @@ apply to every body below the Land; the Land itself pays the price.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -179,6 +179,20 @@ def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
         basis.append(f"{who}one-time Anbindung {euros(onboarding)}")
     basis.append(f"total over {years} year{'s' if years != 1 else ''} from {start.isoformat()}")
     return Estimate(onboarding, annual, start, tuple(per_year), "; ".join(basis), paid_by)
+
+
+def without_onboarding(found: Estimate, why: str) -> Estimate:
+    """The estimate for a solution the organisation has already contracted: its Anbindung
+    is not charged twice."""
+    if not found.onboarding_cents:
+        return replace(found, basis=f"{why}; {found.basis}")
+    kept = [part for part in found.basis.split("; ") if "one-time Anbindung" not in part]
+    return replace(
+        found,
+        onboarding_cents=0,
+        basis=f"{why}: its Anbindung ({euros(found.onboarding_cents)}) is not counted again; "
+        + "; ".join(kept),
+    )
 
 
 def _unknown(period: dict[str, Any], year: int, day: date) -> str:

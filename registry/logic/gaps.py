@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
 from registry.logic import candidates, duties
-from registry.models import Organisation, Service
+from registry.models import Adoption, Organisation, Service, Solution, solution_service
 
 SUMMARY_COLUMNS = (Service.ozg_id, Service.name, Service.themenfeld, Service.executing_level)
+
+
+@dataclass(frozen=True)
+class Started:
+    """A solution the organisation has adopted for a gap, not yet counting as offered."""
+
+    solution: str
+    solution_name: str
+    status: str
+    contracted_on: date | None
 
 
 @dataclass
@@ -20,6 +30,7 @@ class Gaps:
     due: int
     services: list[duties.LocalService]
     candidates: dict[int, list[candidates.Candidate]]
+    in_progress: dict[int, list[Started]] = field(default_factory=dict)
 
     @property
     def offered(self) -> int:
@@ -59,7 +70,41 @@ def gaps(
         if local
         else {}
     )
-    return Gaps(org, due or 0, local, found)
+    if sort == "cost":  # across all gaps: the cheapest to close first
+        local.sort(key=lambda s: (_cheapest(found.get(s.id, [])), s.ozg_id))
+    return Gaps(org, due or 0, local, found, started(session, org, gap_ids) if local else {})
+
+
+def _cheapest(listed: list[candidates.Candidate]) -> tuple[int, int]:
+    """(0, cents) for the cheapest unblocked priced candidate; (1, cents) when only a
+    blocked one is priced; (2, 0) when none is."""
+    priced = [(c.blocked_reason is not None, c.cost.total_cents) for c in listed if c.cost]
+    if not priced:
+        return (2, 0)
+    blocked, cents = min(priced)
+    return (int(blocked), cents)
+
+
+def started(session: Session, org: Organisation, service_ids: list[int]):
+    """The organisation's own adoptions (contracted, onboarding, or live while the
+    solution is not) of solutions implementing these services: one statement."""
+    SS = solution_service
+    rows = session.execute(
+        select(SS.c.service_id, Solution.slug, Solution.name, Adoption.status)
+        .add_columns(Adoption.contracted_on)
+        .join(Solution, Solution.id == Adoption.solution_id)
+        .join(SS, SS.c.solution_id == Solution.id)
+        .where(
+            Adoption.organisation_id == org.id,
+            Adoption.status.in_(candidates.CONTRACTED),
+            SS.c.service_id.in_(service_ids),
+        )
+        .order_by(SS.c.service_id, Solution.slug)
+    )
+    found: dict[int, list[Started]] = {}
+    for service_id, slug, name, status, contracted_on in rows:
+        found.setdefault(service_id, []).append(Started(slug, name, status, contracted_on))
+    return found
 
 
 def offered_ids(session: Session, org: Organisation, service_ids: list[int]) -> set[int]:

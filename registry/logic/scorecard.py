@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session, aliased, lazyload
 
 from registry.logic import duties
 from registry.logic.paging import Page
-from registry.models import Organisation, OrganisationClosure, OrganisationOffered
+from registry.models import (
+    Organisation,
+    OrganisationClosure,
+    OrganisationOffered,
+    Service,
+    Solution,
+)
 
 
 @dataclass
@@ -146,3 +152,29 @@ def _standings(stmt: Any) -> Any:
         cast(stmt.c.rank, Integer),
         cast(stmt.c.peers, Integer),
     ).options(lazyload(entity.duty_rows))  # standings do not show duties
+
+
+@dataclass
+class Offered:
+    service: Any  # duties.LocalService
+    solutions: list[str]
+
+
+def offered(session: Session, org: Organisation) -> list[Offered]:
+    """The due services the organisation offers online, with the solutions it offers
+    them through (adoption, rollout or built): one statement."""
+    off = duties.offering(organisation_id=org.id)
+    rows = session.execute(
+        select(Service, duties.service_level(org.land_code), Solution.slug)
+        .join(off, off.c.service_id == Service.id)
+        .join(Solution, Solution.id == off.c.solution_id)
+        .where(duties.is_due(org))
+        .order_by(Service.ozg_id, Solution.slug)
+        .options(lazyload(Service.leika_rows), lazyload(Service.responsibilities))
+    )
+    found: dict[int, Offered] = {}
+    for service, level, slug in rows:
+        item = found.setdefault(service.id, Offered(duties.LocalService(service, level), []))
+        if slug not in item.solutions:
+            item.solutions.append(slug)
+    return list(found.values())

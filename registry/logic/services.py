@@ -95,6 +95,8 @@ def _apply(session: Session, service: Service, data: dict[str, Any]) -> None:
         for field in SIMPLE_FIELDS:
             if field in data:
                 setattr(service, field, data[field])
+        if "leika_names" in data:
+            service.leika_names = sorted(set(data["leika_names"] or []))
         if "case_rate_per_1000" in data:
             rate = data["case_rate_per_1000"]
             service.case_rate_e3 = None if rate is None else round(Decimal(rate) * 1000)

@@ -11,7 +11,7 @@ from registry.text import fold
 
 SEARCHED_FIELDS: dict[type, tuple[str, ...]] = {
     Organisation: ("name", "slug", "ars"),
-    Service: ("name", "ozg_id", "lebenslage", "themenfeld"),
+    Service: ("name", "ozg_id", "lebenslage", "themenfeld", "leika_names"),
     Solution: ("name", "slug", "description"),
 }
 
@@ -19,7 +19,13 @@ SEARCHED_FIELDS: dict[type, tuple[str, ...]] = {
 def refresh(target: Any) -> None:
     fields = SEARCHED_FIELDS[type(target)]
     target.search_name = fold(target.name)
-    target.search_text = fold(" ".join(str(getattr(target, f) or "") for f in fields))
+    target.search_text = fold(" ".join(search_words(getattr(target, f)) for f in fields))
+
+
+def search_words(value: Any) -> str:
+    if isinstance(value, list):  # LeiKa names
+        return " ".join(map(str, value))
+    return str(value or "")
 
 
 for _model in SEARCHED_FIELDS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
@@ -36,6 +36,8 @@ class Service(Versioned, Base):
     case_rate_e3: Mapped[int | None] = mapped_column(Integer)
     case_rate_source: Mapped[str | None] = mapped_column(Text)
     case_rate_assumed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Names of the LeiKa Leistungen it bundles ("Hundesteuer" for Hundehaltung), searched.
+    leika_names: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Folded text for /search (see registry.text), kept in step by registry.models.search.
     search_name: Mapped[str] = mapped_column(Text, default=" ")
     search_text: Mapped[str] = mapped_column(Text, default=" ")

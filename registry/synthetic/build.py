@@ -17,7 +17,7 @@ from registry.errors import Conflict
 from registry.logic import aggregates
 from registry.models import AuditCounter, Organisation, Service, Solution
 from registry.models.koenigstein import SHARE_SCALE
-from registry.models.search import SEARCHED_FIELDS
+from registry.models.search import SEARCHED_FIELDS, search_words
 from registry.models.stats import Stale
 from registry.paths import project_dir
 from registry.synthetic import adoptions, bulk, catalogue, organisations
@@ -157,7 +157,7 @@ def _number(tree: list[dict[str, Any]], services: list[dict[str, Any]]) -> None:
 
 def _searched(kind: type, record: dict[str, Any]) -> tuple[str, str]:
     fields = SEARCHED_FIELDS[kind]
-    return fold(record["name"]), fold(" ".join(str(record.get(f) or "") for f in fields))
+    return fold(record["name"]), fold(" ".join(search_words(record.get(f)) for f in fields))
 
 
 def _organisations(tree: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], list[tuple]]:
@@ -170,8 +170,16 @@ def _organisations(tree: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], li
 def _services(services: list[dict[str, Any]]) -> tuple[str, tuple[str, ...], list[tuple]]:
     columns: tuple[str, ...] = ("id", "ozg_id", "name", "themenfeld", "lebenslage")
     columns += ("executing_level", "executing_level_source", "executing_level_reason")
-    columns += ("voluntary", "source", "search_name", "search_text", *VERSIONED)
-    rows = [(*(s[c] for c in columns[:10]), *_searched(Service, s), *STAMP) for s in services]
+    columns += ("voluntary", "source", "leika_names", "search_name", "search_text", *VERSIONED)
+    rows = [
+        (
+            *(s[c] for c in columns[:10]),
+            json.dumps(s.get("leika_names") or []),
+            *_searched(Service, s),
+            *STAMP,
+        )
+        for s in services
+    ]
     return "service", columns, rows
 
 
