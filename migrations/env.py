@@ -49,9 +49,12 @@ def run_online() -> None:
         return
     if isinstance(given, Engine):
         with given.connect() as connection:
-            run_with(connection)
-            connection.commit()
-            _foreign_keys_back_on(connection)
+            try:
+                run_with(connection)
+                connection.commit()
+            finally:  # also after a failed migration: the pool expects them on
+                connection.rollback()
+                _foreign_keys_back_on(connection)
         return
     url = config.attributes.get("url") or database_url("instance")
     engine = make_engine(url)

@@ -139,3 +139,30 @@ def test_0007_converts_the_five_old_price_models_without_loss(alembic_runner, al
         ).all()
     assert {row[0]: tuple(row[1:]) for row in back} == OLD_PRICES
     assert [tuple(t) for t in tiers] == [(10_000, 50_000), (None, 750_000)]
+
+
+def test_0007_downgrade_refuses_prices_the_old_models_cannot_hold(alembic_runner, alembic_engine):
+    alembic_runner.migrate_up_to("heads")
+    period = {
+        "valid_from": "2027-01-01",
+        "valid_to": None,
+        "onboarding_fee_cents": 0,
+        "first_year": "pro_rata",
+        "pool_cents": None,
+        "components": [{"key": "flat", "amount_cents": 1}],
+    }
+    with alembic_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO solution (id, slug, name, efa, status, requires_land_contract,"
+                " search_name, search_text, prices, reuse_terms, version, created_at,"
+                " updated_at) VALUES (1, 'neu', 'Neu', true, 'live', false, ' ', ' ',"
+                " :prices, '[]', 1, '2025-01-01', '2025-01-01')"
+            ),
+            {"prices": json.dumps([period])},
+        )
+    with pytest.raises(Exception, match="price period the old models lack"):
+        alembic_runner.migrate_down_to("0006")
+    with alembic_engine.connect() as connection:  # nothing was lost
+        stored = connection.execute(text("SELECT prices FROM solution")).scalar_one()
+    assert (json.loads(stored) if isinstance(stored, str) else stored) == [period]

@@ -574,3 +574,58 @@ def test_a_contract_before_the_first_published_price(client, world):
         "no price in force yet in 2025: the estimate uses the first published price "
         in (body["basis"])
     )
+
+
+def test_an_adoption_in_progress_pays_from_its_own_contract_month(client, world):
+    price = {
+        "onboarding_fee_cents": 50_000,
+        "first_year": "pro_rata",
+        "components": [{"key": "flat", "amount_cents": 1_200_000}],
+    }
+    _solution(client, "vertrag", services=("10603",), price=price)
+    adoption = f.adoption(client, MUSTERSTADT, "vertrag", "contracted", contracted_on="2025-03-01")
+    url = f"/api/v1/organisations/{MUSTERSTADT}/candidates?service=10603&years=2"
+
+    def estimate():
+        body = client.get(url + "&start=2026-11-01").get_json()
+        (candidate,) = body["services"][0]["candidates"]
+        assert candidate["in_progress"]["status"] == "contracted"
+        return candidate["cost"]
+
+    # Signed in 2025: 2026 is a full year, not 2/12 from "today"; no Anbindung again.
+    cost = estimate()
+    assert [(y["year"], y["months"], y["cents"]) for y in cost["per_year"]] == [
+        (2026, 12, 1_200_000),
+        (2027, 12, 1_200_000),
+    ]
+    assert (cost["onboarding_cents"], cost["total_cents"]) == (0, 2_400_000)
+    # Signed in March 2026: 10 of 12 months in 2026.
+    response = client.patch(
+        f"/api/v1/adoptions/{adoption['id']}",
+        json={"contracted_on": "2026-03-01"},
+        headers={"If-Match": client.get(f"/api/v1/adoptions/{adoption['id']}").headers["ETag"]},
+    )
+    assert response.status_code == 200, response.get_json()
+    cost = estimate()
+    assert cost["per_year"][0]["months"] == 10
+    assert cost["total_cents"] == 1_000_000 + 1_200_000
+    assert "from the contract month 03/2026" in cost["basis"]
+
+
+def test_a_land_figure_that_is_missing_is_not_asked_of_the_caller(client, world):
+    terms = [{"land_code": "09", "payer": "land_passes_on", "share_bp": 5_000}]
+    price = {"components": [{"key": "cases", "amount_cents": 100}]}
+    _solution(client, "umlage-fall", services=("10603",), price=price, reuse_terms=terms)
+    response = client.get(f"/api/v1/solutions/umlage-fall/cost?for={MUSTERDORF}&cases=100")
+    (reason,) = _refused(response, "for")
+    assert reason.startswith("Bayern passes its own cost on, and that cannot be estimated")
+
+
+def test_a_live_offering_is_not_work_in_progress(client, world):
+    _solution(client, "laeuft", price={"model": "flat", "annual_fee_cents": 100})
+    f.adoption(client, MUSTERSTADT, "laeuft", "live", contracted_on="2024-01-01")
+    body = client.get(f"/api/v1/organisations/{MUSTERSTADT}/candidates?service=10601").get_json()
+    (item,) = body["services"]
+    assert item["offered"] is True
+    (candidate,) = item["candidates"]
+    assert candidate["in_progress"] is None

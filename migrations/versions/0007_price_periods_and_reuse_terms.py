@@ -121,7 +121,13 @@ def downgrade() -> None:
     """Back to the five models: only prices that are one of them (one period) go back;
     anything richer would be lost, so the downgrade refuses it."""
     bind = op.get_bind()
-    rows = bind.execute(sa.select(solution.c.id, solution.c.prices)).all()
+    rows = bind.execute(sa.select(solution.c.id, solution.c.prices, solution.c.reuse_terms)).all()
+    for row in rows:
+        if row.reuse_terms:
+            raise RuntimeError(f"Solution {row.id} has reuse terms the old schema cannot hold.")
+    rated = bind.execute(sa.text("SELECT count(*) FROM service WHERE case_rate_e3 IS NOT NULL"))
+    if rated.scalar():
+        raise RuntimeError("Services have case rates the old schema cannot hold.")
     old = {row.id: _shorthand(row.id, row.prices) for row in rows}
     op.create_table(
         "price_tier",
@@ -173,6 +179,10 @@ def _shorthand(solution_id: int, periods: list[dict[str, Any]]):
     if len(periods) != 1:
         raise RuntimeError(f"Solution {solution_id} has {len(periods)} price periods.")
     (p,) = periods
+    if p["valid_from"] or p["valid_to"] or p["first_year"] != "full":
+        raise RuntimeError(f"Solution {solution_id} has a price period the old models lack.")
+    if any("label" in c for c in p["components"]):
+        raise RuntimeError(f"Solution {solution_id} has labelled price components.")
     values: dict[str, Any] = {c: None for c in OLD_COLUMNS}
     values["onboarding_fee_cents"] = p["onboarding_fee_cents"] or None
     components, tiers = p["components"], []

@@ -121,7 +121,10 @@ def candidates_for(
     contracted, own = _adoptions(session, org, ctx.land, solution_ids)
     by_service: dict[int, list[Candidate]] = defaultdict(list)
     for candidate in found:
-        candidate.in_progress = own.get(candidate.solution.id)
+        progress = own.get(candidate.solution.id)
+        # A live adoption of a live solution is an offering, not work in progress.
+        if progress and not (progress.status == "live" and candidate.solution.status == "live"):
+            candidate.in_progress = progress
         _judge(candidate, org, ctx, contracted, years)
         by_service[candidate.service_id].append(candidate)
     for listed in by_service.values():
@@ -216,8 +219,9 @@ def _judge(
             f"{solution.name} requires a contract of the Land "
             f"({land.name if land else 'none on record'}), which has not signed it."
         )
+    signed = c.in_progress.contracted_on if c.in_progress else None
     try:
-        c.cost = costs.estimate(solution, ctx, years)
+        c.cost = costs.estimate(solution, ctx, years, contracted_on=signed)
     except costs.CostUnavailable as missing:
         c.cost_unavailable = missing.reason
     if c.cost is not None and c.in_progress is not None:

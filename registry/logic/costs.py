@@ -134,7 +134,11 @@ def percent_bp(bp: int) -> str:
     return f"{whole} %" if not rest else f"{whole},{rest:02d}".rstrip("0") + " %"
 
 
-def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
+def estimate(
+    solution: Solution, ctx: Context, years: int, *, contracted_on: date | None = None
+) -> Estimate:
+    """`contracted_on`: the organisation signed already (an adoption in progress): a
+    pro-rata first year counts from that month, and not at all after its year."""
     periods = solution.prices
     org, start = ctx.organisation, ctx.start
     terms = _terms_for(solution, ctx)
@@ -155,7 +159,10 @@ def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
         year = start.year + k
         day = start if k == 0 else date(year, 1, 1)
         period, known = prices.period_on(periods, day)
-        months = 13 - start.month if k == 0 and period["first_year"] == "pro_rata" else 12
+        months = 12
+        if k == 0 and period["first_year"] == "pro_rata":
+            signed = contracted_on or start
+            months = 13 - signed.month if signed.year == start.year else 12
         exact, words = payable(period)
         cents = round_half_up(exact * months / 12)
         per_year.append(YearCost(year, months, cents, period["valid_from"], known))
@@ -168,7 +175,7 @@ def estimate(solution: Solution, ctx: Context, years: int) -> Estimate:
         if months < 12 and paid_by not in ("land", "fitko"):
             basis.append(
                 f"first year {year} pro rata: {months} of 12 months, from the contract month "
-                f"{start.month:02d}/{year}"
+                f"{13 - months:02d}/{year}"
             )
     annual = round_half_up(payable(first)[0])
     if terms and terms.get("onboarding_paid_by_land") and org.kind != "land":
@@ -239,7 +246,13 @@ def _payable(
                 f"The Land {ctx.organisation.land_code} passes the cost on, and it is not "
                 "on record."
             )
-        land_exact, land_words = annual_exact(solution, period, ctx.for_body(ctx.land))
+        try:
+            land_exact, land_words = annual_exact(solution, period, ctx.for_body(ctx.land))
+        except CostUnavailable as missing:  # the Land's figure, not one the caller can give
+            raise CostUnavailable(
+                f"{ctx.land.name} passes its own cost on, and that cannot be estimated: "
+                f"{missing.reason}"
+            ) from missing
         population, land_population = _population(ctx.organisation), _population(ctx.land)
         share = terms["share_bp"] if terms else 0
         exact = land_exact * share / prices.FULL_WEIGHT * population / land_population
