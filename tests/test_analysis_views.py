@@ -221,14 +221,24 @@ def test_candidate_fields_and_adopter_counts(client, world):
         # named, nearest first: the EN-Kreis and Mülheim lie outside Bochum's Kreis and
         # Regierungsbezirk in this world; Witten runs it too but is not due (a Gemeinde)
         "nearby_adopters": [
-            {"key": EN_KREIS, "name": "Ennepe-Ruhr-Kreis", "kind": "kreis", "distance": "land"},
+            {
+                "key": EN_KREIS,
+                "name": "Ennepe-Ruhr-Kreis",
+                "kind": "kreis",
+                "population": 320_000,
+                "distance": "land",
+            },
             {
                 "key": MUELHEIM,
                 "name": "Mülheim an der Ruhr",
                 "kind": "kreisfreie_stadt",
+                "population": 170_000,
                 "distance": "land",
             },
         ],
+        # kreisfreie Städte of 244,734 to 550,651 inhabitants (367,101 ÷/× 1.5): none
+        # runs ELFE here (Mülheim 170,000, Bremerhaven 113,000 are too small)
+        "similar_adopters": [],
         "cost_unavailable": None,
     }
     # 50,000 + 5 × 100,000 = 550,000

@@ -153,3 +153,20 @@ def test_sort_by_cost_ranks_across_all_gaps(client):
     default = client.get(f"/api/v1/organisations/{BOCHUM}/gaps").get_json()["gaps"]
     ids = [g["service"]["ozg_id"] for g in default]
     assert ids == sorted(ids) and sorted(ids) == sorted(k[1] for k in keys)
+
+
+def test_candidates_name_similar_municipalities_that_run_it(client):
+    duisburg = "051120000000"
+    mine = client.get(f"/api/v1/organisations/{duisburg}").get_json()["population"]
+    body = client.get(f"/api/v1/organisations/{duisburg}/candidates?service=10519").get_json()
+    (baugenehmigung,) = [
+        c for c in body["services"][0]["candidates"] if c["solution"] == "digitale-baugenehmigung"
+    ]
+    similar = baugenehmigung["similar_adopters"]
+    # kreisfreie Städte within a factor 1.5 of Duisburg's population running it in the
+    # demo: Dortmund (closer) and Bochum; the closest population first.
+    assert [n["name"] for n in similar] == ["Dortmund", "Bochum"]
+    assert all(n["kind"] == "kreisfreie_stadt" and n["distance"] == "similar" for n in similar)
+    assert all(mine / 1.5 <= n["population"] <= mine * 1.5 for n in similar)
+    gaps = [abs(n["population"] - mine) for n in similar]
+    assert gaps == sorted(gaps)

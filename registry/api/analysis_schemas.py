@@ -79,9 +79,10 @@ class NeighbourSchema(Schema):
     key = fields.String(metadata={"description": "ARS or slug"})
     name = fields.String()
     kind = fields.String()
+    population = fields.Integer(allow_none=True)
     distance = fields.String(
-        validate=validate.OneOf(("kreis", "regierungsbezirk", "land")),
-        metadata={"description": "same Kreis, same Regierungsbezirk, or the same Land"},
+        validate=validate.OneOf(("kreis", "regierungsbezirk", "land", "similar")),
+        metadata={"description": "same Kreis, same Regierungsbezirk, the same Land; or `similar`"},
     )
 
 
@@ -137,6 +138,15 @@ class CandidateSchema(SolutionFacts):
         metadata={
             "description": "up to 5 of the adopters in the same Land, named, nearest first: "
             "same Kreis, same Regierungsbezirk, elsewhere in the Land (then by name)"
+        },
+    )
+    similar_adopters = fields.List(
+        fields.Nested(NeighbourSchema),
+        attribute="similar",
+        metadata={
+            "description": "up to 3 due adopters anywhere of the same kind and a similar "
+            "population (within a factor of 1.5), the closest population first; "
+            "`distance` is `similar`"
         },
     )
     cost = fields.Nested(EstimateSchema, allow_none=True)

@@ -17,6 +17,7 @@ from registry.logic.budget import Budget
 from registry.logic.candidates import Candidate
 from registry.logic.costs import Estimate
 from registry.logic.duties import LocalService
+from registry.logic.nearby import Neighbour
 from registry.models import Organisation, Service
 
 
@@ -47,6 +48,16 @@ def jsonable_estimate(figures: dict[str, Any]) -> dict[str, Any]:
     return {**figures, "start": figures["start"].isoformat()}
 
 
+def neighbour(n: Neighbour) -> dict[str, Any]:
+    return {
+        "key": n.key,
+        "name": n.name,
+        "kind": n.kind,
+        "population": n.population,
+        "distance": n.distance,
+    }
+
+
 def candidate(c: Candidate) -> dict[str, Any]:
     solution = c.solution
     return {
@@ -73,9 +84,8 @@ def candidate(c: Candidate) -> dict[str, Any]:
         "blocked_reason": c.blocked_reason,
         "adopters": c.adopters,
         "adopters_in_land": c.adopters_in_land,
-        "nearby_adopters": [
-            {"key": n.key, "name": n.name, "kind": n.kind, "distance": n.distance} for n in c.nearby
-        ],
+        "nearby_adopters": [neighbour(n) for n in c.nearby],
+        "similar_adopters": [neighbour(n) for n in c.similar],
         "cost": estimate(c.cost),
         "cost_unavailable": c.cost_unavailable,
         "score": float(c.score),

@@ -22,6 +22,7 @@ from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
 from registry.logic import costs, nearby
+from registry.logic.nearby import Neighbour
 from registry.models import Adoption, OfferingCount, Organisation, Solution, solution_service
 from registry.models.vocab import MATURITY_MODELS
 
@@ -61,7 +62,8 @@ class Candidate:
     adopters_in_land: int = 0
     land_contracted: bool = False
     in_progress: InProgress | None = None
-    nearby: list[nearby.Neighbour] = field(default_factory=list)
+    nearby: list[Neighbour] = field(default_factory=list)
+    similar: list[Neighbour] = field(default_factory=list)
     blocked_reason: str | None = None
     cost: costs.Estimate | None = None
     cost_unavailable: str | None = None
@@ -114,9 +116,12 @@ def candidates_for(
     }
     found = [Candidate(service_id, solutions[solution_id]) for service_id, solution_id in pairs]
     _count_adopters(session, org, found, solution_ids, service_ids)
-    named = nearby.adopters(session, org, sorted({sid for sid, _ in pairs}), solution_ids)
+    wanted = sorted({sid for sid, _ in pairs})
+    named = nearby.adopters(session, org, wanted, solution_ids)
+    alike = nearby.similar(session, org, wanted, solution_ids)
     for candidate in found:
-        candidate.nearby = named.get((candidate.solution.id, candidate.service_id), [])
+        key = (candidate.solution.id, candidate.service_id)
+        candidate.nearby, candidate.similar = named.get(key, []), alike.get(key, [])
     ctx = costs.context(session, org, list(solutions.values()), start=start)
     contracted, own = _adoptions(session, org, ctx.land, solution_ids)
     by_service: dict[int, list[Candidate]] = defaultdict(list)
