@@ -11,6 +11,7 @@ counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,54 +43,29 @@ def adopters(
     if org.land_code is None or not service_ids or not solution_ids:
         return {}
     kreis_id, bezirk_id = _area(org, "kreis"), _area(org, "regierungsbezirk")
-    in_land = select(Organisation.id).where(Organisation.land_code == org.land_code)
+    in_land = select(Organisation.id).where(
+        Organisation.land_code == org.land_code, Organisation.id != org.id
+    )
     pairs = _due_adopters(in_land, service_ids, solution_ids)
     K, R = aliased(OrganisationClosure), aliased(OrganisationClosure)
-    distance = case(
+    rank = case(
         (K.ancestor_id.is_not(None), literal(0)),
         (R.ancestor_id.is_not(None), literal(1)),
         else_=literal(2),
     )
-    ranked = (
-        select(
-            pairs.c.solution_id,
-            pairs.c.service_id,
-            Organisation.ars,
-            Organisation.slug,
-            Organisation.name,
-            Organisation.kind,
-            Organisation.population,
-            distance.label("distance"),
-            func.row_number()
-            .over(
-                partition_by=(pairs.c.solution_id, pairs.c.service_id),
-                order_by=(distance, Organisation.name, Organisation.id),
-            )
-            .label("n"),
-        )
-        .join(Organisation, Organisation.id == pairs.c.organisation_id)
-        .outerjoin(
-            K,
-            and_(K.descendant_id == pairs.c.organisation_id, K.ancestor_id == kreis_id),
-        )
-        .outerjoin(
-            R,
-            and_(R.descendant_id == pairs.c.organisation_id, R.ancestor_id == bezirk_id),
-        )
-        .where(Organisation.land_code == org.land_code, Organisation.id != org.id)
-        .subquery("ranked")
+    distance = case(*((rank == n, literal(name)) for n, name in enumerate(CLASSES)))
+    return _named(
+        session,
+        pairs,
+        rank=rank,
+        distance=distance,
+        limit=SHOWN,
+        joined=lambda stmt: stmt.outerjoin(
+            K, and_(K.descendant_id == pairs.c.organisation_id, K.ancestor_id == kreis_id)
+        ).outerjoin(
+            R, and_(R.descendant_id == pairs.c.organisation_id, R.ancestor_id == bezirk_id)
+        ),
     )
-    rows = session.execute(
-        select(ranked)
-        .where(ranked.c.n <= SHOWN)
-        .order_by(ranked.c.solution_id, ranked.c.service_id, ranked.c.n)
-    )
-    found: dict[tuple[int, int], list[Neighbour]] = {}
-    for solution_id, service_id, ars, slug, name, kind, population, rank, _ in rows:
-        found.setdefault((solution_id, service_id), []).append(
-            Neighbour(ars or slug, name, kind, population, CLASSES[rank])
-        )
-    return found
 
 
 def similar(
@@ -106,9 +82,26 @@ def similar(
         Organisation.population.between(low, high),
         Organisation.id != org.id,
     )
-    pairs = _due_adopters(alike, service_ids, solution_ids)
-    closeness = func.abs(Organisation.population - org.population)
-    ranked = (
+    return _named(
+        session,
+        _due_adopters(alike, service_ids, solution_ids),
+        rank=func.abs(Organisation.population - org.population),
+        distance=literal("similar"),
+        limit=SIMILAR,
+    )
+
+
+def _named(
+    session: Session,
+    pairs: Any,
+    *,
+    rank: Any,
+    distance: Any,
+    limit: int,
+    joined: Callable[[Select[Any]], Select[Any]] = lambda stmt: stmt,
+) -> dict[tuple[int, int], list[Neighbour]]:
+    """The first `limit` adopters per (solution, service) by `rank`, then name."""
+    ranked = joined(
         select(
             pairs.c.solution_id,
             pairs.c.service_id,
@@ -117,25 +110,24 @@ def similar(
             Organisation.name,
             Organisation.kind,
             Organisation.population,
+            distance.label("distance"),
             func.row_number()
             .over(
                 partition_by=(pairs.c.solution_id, pairs.c.service_id),
-                order_by=(closeness, Organisation.name, Organisation.id),
+                order_by=(rank, Organisation.name, Organisation.id),
             )
             .label("n"),
-        )
-        .join(Organisation, Organisation.id == pairs.c.organisation_id)
-        .subquery("ranked")
-    )
+        ).join(Organisation, Organisation.id == pairs.c.organisation_id)
+    ).subquery("ranked")
     rows = session.execute(
         select(ranked)
-        .where(ranked.c.n <= SIMILAR)
+        .where(ranked.c.n <= limit)
         .order_by(ranked.c.solution_id, ranked.c.service_id, ranked.c.n)
     )
     found: dict[tuple[int, int], list[Neighbour]] = {}
-    for solution_id, service_id, ars, slug, name, kind, population, _ in rows:
+    for solution_id, service_id, ars, slug, name, kind, population, where, _ in rows:
         found.setdefault((solution_id, service_id), []).append(
-            Neighbour(ars or slug, name, kind, population, "similar")
+            Neighbour(ars or slug, name, kind, population, where)
         )
     return found
 
