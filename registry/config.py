@@ -23,6 +23,8 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("REGISTRY_MAX_BODY_BYTES", 1_000_000)),
         # A bundle is a Land's or Germany's data, not one record: its own, larger limit.
         "MAX_IMPORT_BYTES": int(os.environ.get("REGISTRY_MAX_IMPORT_BYTES", 64_000_000)),
+        # Analysis answers kept per worker, by ETag (registry.api.answer_cache); 0: off.
+        "ANSWER_CACHE_BYTES": int(float(os.environ.get("REGISTRY_ANSWER_CACHE_MB", 32)) * 2**20),
         "READS_REQUIRE_TOKEN": _flag("REGISTRY_READS_REQUIRE_TOKEN"),
         # Comma-separated origins allowed by CORS; empty (the default) sends no CORS headers.
         "CORS_ORIGINS": [

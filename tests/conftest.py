@@ -105,7 +105,10 @@ def engine(database_url: str) -> Iterator[Engine]:  # disposed before the databa
 
 @pytest.fixture(scope="session")
 def base_app(database_url: str) -> Flask:
-    return create_app({"DATABASE_URL": database_url, "TESTING": True})
+    # No answer cache: every test rolls its transaction back, so the audit sequence (the
+    # cache's key) repeats across tests with other data. tests/test_answer_cache.py
+    # switches it on where a test's data lives as long as its cache.
+    return create_app({"DATABASE_URL": database_url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
 
 
 # Seeded worlds, built once per backend and run when a test asks for them with

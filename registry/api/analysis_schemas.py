@@ -145,8 +145,8 @@ class CandidateSchema(SolutionFacts):
         attribute="similar",
         metadata={
             "description": "up to 3 due adopters anywhere of the same kind and a similar "
-            "population (within a factor of 1.5), the closest population first; "
-            "`distance` is `similar`"
+            "population (within a factor of 1.5; among the 50 of its kind closest in "
+            "population), the closest population first; `distance` is `similar`"
         },
     )
     cost = fields.Nested(EstimateSchema, allow_none=True)

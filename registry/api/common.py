@@ -15,7 +15,7 @@ from marshmallow import Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 
 from registry import errors
-from registry.api import conditional
+from registry.api import answer_cache, conditional
 from registry.uow import UnitOfWork
 
 
@@ -172,7 +172,18 @@ class Blueprint(flask_smorest.Blueprint):
         def decorator(view: Any) -> Any:
             @wraps(view)
             def conditional_view(*args: Any, **kwargs: Any) -> Any:
-                return conditional.start(etag, dated) or view(*args, **kwargs)
+                early = conditional.start(etag, dated)
+                if early is not None or etag != conditional.SEQUENCE:
+                    return early or view(*args, **kwargs)
+                tag = g.get("sequence_etag")
+                if tag is None:
+                    return view(*args, **kwargs)
+                kept = answer_cache.lookup(tag)
+                if kept is not None:
+                    return kept
+                answer = view(*args, **kwargs)
+                answer_cache.keep(tag, answer)
+                return answer
 
             decorated = self._with_header(conditional_view, conditional.IF_NONE_MATCH)
             return self.alt_response(304, response="NOT_MODIFIED")(decorated)

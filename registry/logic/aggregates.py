@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, distinct, func, insert, or_, select, union
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, union
 from sqlalchemy.orm import Session
 
 from registry.logic import duties
@@ -15,7 +15,12 @@ from registry.models import (
     Solution,
     solution_service,
 )
-from registry.models.stats import NO_LAND, OfferingCount, OrganisationOffered, Stale
+from registry.models.stats import (
+    DueOffering,
+    OfferingCount,
+    OrganisationOffered,
+    Stale,
+)
 
 # Beyond this many organisations one pass over all is cheaper than a long IN list.
 WHOLESALE = 3_000
@@ -23,8 +28,9 @@ WHOLESALE = 3_000
 
 def recount(session: Session, mark: Stale) -> None:
     if mark.everything:
-        session.execute(delete(OfferingCount))
-        session.execute(delete(OrganisationOffered))
+        for table in (OfferingCount, OrganisationOffered, DueOffering):
+            session.execute(delete(table))
+        _insert_due(session, None)
         _insert_counts(session, None)
         _insert_offered(session, None)
         return
@@ -42,9 +48,14 @@ def recount(session: Session, mark: Stale) -> None:
     if mark.touched:
         mark.solutions |= set(session.scalars(_reaching(sorted(mark.touched))))
         mark.organisations |= mark.touched
+    # Every change reaches due_offering through the solutions it concerns (a touched
+    # organisation through the solutions reaching it, a service through those implementing
+    # it): recounted by solution first, the two counts are then sums of it.
     if mark.solutions:
         ids = sorted(mark.solutions)
+        session.execute(delete(DueOffering).where(DueOffering.solution_id.in_(ids)))
         session.execute(delete(OfferingCount).where(OfferingCount.solution_id.in_(ids)))
+        _insert_due(session, ids)
         _insert_counts(session, ids)
     scope = _organisations(mark)
     if scope is not None:
@@ -70,7 +81,7 @@ def equals_full_recount(session: Session) -> bool:
     return exact
 
 
-def _figures(session: Session) -> tuple[set[Any], set[Any]]:
+def _figures(session: Session) -> tuple[set[Any], set[Any], set[Any]]:
     counts = session.execute(
         select(
             OfferingCount.solution_id,
@@ -82,7 +93,15 @@ def _figures(session: Session) -> tuple[set[Any], set[Any]]:
     offered = session.execute(
         select(OrganisationOffered.organisation_id, OrganisationOffered.offered)
     ).all()
-    return set(counts), set(offered)
+    due = session.execute(
+        select(
+            DueOffering.organisation_id,
+            DueOffering.service_id,
+            DueOffering.solution_id,
+            DueOffering.land_code,
+        )
+    ).all()
+    return set(counts), set(offered), set(due)
 
 
 def _reaching(organisation_ids: list[int]) -> Select[Any]:
@@ -131,15 +150,14 @@ def _organisations(mark: Stale) -> Select[Any] | None:
     return parts[0] if len(parts) == 1 else select(union(*parts).subquery().c[0])
 
 
-def _due_offering(**narrow: Any):  # type: ignore[no-untyped-def]
-    """The effective offering, only where the organisation is due for the service (at the
-    level the service has in the organisation's Land)."""
-    off = duties.offering(**narrow)
+def _insert_due(session: Session, solution_ids: list[int] | None) -> None:
+    """The effective offering (registry.logic.duties.offering), only where the
+    organisation is due for the service at the level the service has in its Land."""
+    off = duties.offering(solution_ids=solution_ids)
     duty = duties.duty_table()
     levels = duties.service_levels()
-    return off, (
-        select()
-        .select_from(off)
+    rows = (
+        select(off.c.organisation_id, off.c.service_id, off.c.solution_id, duty.c.land_code)
         .join(duty, duty.c.organisation_id == off.c.organisation_id)
         .join(
             levels,
@@ -149,19 +167,23 @@ def _due_offering(**narrow: Any):  # type: ignore[no-untyped-def]
                 levels.c.level == duty.c.level,
             ),
         )
+        # adopted and built, or adopted and rolled out over it: one row
+        .distinct()
+    )
+    session.execute(
+        insert(DueOffering).from_select(
+            ["organisation_id", "service_id", "solution_id", "land_code"], rows
+        )
     )
 
 
 def _insert_counts(session: Session, solution_ids: list[int] | None) -> None:
-    off, base = _due_offering(solution_ids=solution_ids)
-    land = func.coalesce(Organisation.land_code, NO_LAND)
-    rows = (
-        base.add_columns(
-            off.c.solution_id, off.c.service_id, land, func.count(distinct(off.c.organisation_id))
-        )
-        .join(Organisation, Organisation.id == off.c.organisation_id)
-        .group_by(off.c.solution_id, off.c.service_id, land)
+    D = DueOffering
+    rows = select(D.solution_id, D.service_id, D.land_code, func.count()).group_by(
+        D.solution_id, D.service_id, D.land_code
     )
+    if solution_ids is not None:
+        rows = rows.where(D.solution_id.in_(solution_ids))
     session.execute(
         insert(OfferingCount).from_select(
             ["solution_id", "service_id", "land_code", "organisations"], rows
@@ -170,8 +192,10 @@ def _insert_counts(session: Session, solution_ids: list[int] | None) -> None:
 
 
 def _insert_offered(session: Session, organisation_ids: list[int] | None) -> None:
-    off, base = _due_offering(organisation_id=organisation_ids)
-    rows = base.add_columns(off.c.organisation_id, func.count(distinct(off.c.service_id))).group_by(
-        off.c.organisation_id
+    D = DueOffering
+    rows = select(D.organisation_id, func.count(func.distinct(D.service_id))).group_by(
+        D.organisation_id
     )
+    if organisation_ids is not None:
+        rows = rows.where(D.organisation_id.in_(organisation_ids))
     session.execute(insert(OrganisationOffered).from_select(["organisation_id", "offered"], rows))

@@ -38,7 +38,7 @@ def gaps_view(
     top: int,
     start: date | None = None,
 ):
-    found = gaps.gaps(session, org, years=years, sort=sort, start=start)
+    found = gaps.gaps(session, org, years=years, sort=sort, start=start, top=top)
     return {
         "organisation": org,
         "due": found.due,
@@ -47,7 +47,7 @@ def gaps_view(
             {
                 "service": service,
                 "in_progress": found.in_progress.get(service.id, []),
-                "candidates_total": len(found.candidates.get(service.id, [])),
+                "candidates_total": found.totals.get(service.id, 0),
                 "top_candidates": found.candidates.get(service.id, [])[:top],
             }
             for service in found.services
@@ -68,7 +68,7 @@ def candidates_view(
         found_gaps = gaps.gaps(session, org, years=years, sort=sort, start=start)
         wanted, offered, found = found_gaps.services, set(), found_gaps.candidates
     else:
-        one = lookup.service(session, service)
+        one = lookup.service(session, service, leika=False)
         wanted = [duties.LocalService(one, one.level_in(org.land_code))]
         offered = gaps.offered_ids(session, org, [one.id])
         found = candidates.candidates_for(

@@ -71,20 +71,12 @@ class Candidate:
     score: float = 0.0
 
 
-def candidates_for(
-    session: Session,
-    org: Organisation,
-    service_ids: Select[Any] | list[int],
-    *,
-    years: int = 5,
-    sort: str = "score",
-    start: date | None = None,
-) -> dict[int, list[Candidate]]:
-    """Candidates per service id, ranked; a bounded number of statements for any input."""
+def pairs_for(
+    session: Session, org: Organisation, service_ids: Select[Any] | list[int]
+) -> list[tuple[int, int]]:
+    """(service id, solution id) of every candidate for these services: one statement."""
     SS = solution_service
-    # Pairs first, then each solution once: a solution implementing many of the gaps
-    # would otherwise come back (with its builder) once per service.
-    pairs = session.execute(
+    rows = session.execute(
         select(SS.c.service_id, SS.c.solution_id)
         .join(Solution, Solution.id == SS.c.solution_id)
         .where(
@@ -93,7 +85,27 @@ def candidates_for(
             Solution.status != "retired",
             or_(Solution.builder_id.is_(None), Solution.builder_id != org.id),
         )
-    ).all()
+    )
+    return [(service_id, solution_id) for service_id, solution_id in rows]
+
+
+def candidates_for(
+    session: Session,
+    org: Organisation,
+    service_ids: Select[Any] | list[int],
+    *,
+    years: int = 5,
+    sort: str = "score",
+    start: date | None = None,
+    named: int | None = None,
+) -> dict[int, list[Candidate]]:
+    """Candidates per service id, ranked; a bounded number of statements for any input.
+
+    `named`: name nearby and similar adopters for the first `named` candidates of each
+    service only (the ones an answer shows; they are no input to the ranking)."""
+    # Pairs first, then each solution once: a solution implementing many of the gaps
+    # would otherwise come back (with its builder) once per service.
+    pairs = pairs_for(session, org, service_ids)
     if not pairs:
         return {}
     solution_ids = sorted({solution_id for _, solution_id in pairs})
@@ -116,25 +128,32 @@ def candidates_for(
     }
     found = [Candidate(service_id, solutions[solution_id]) for service_id, solution_id in pairs]
     _count_adopters(session, org, found, solution_ids, service_ids)
-    wanted = sorted({sid for sid, _ in pairs})
-    named = nearby.adopters(session, org, wanted, solution_ids)
-    alike = nearby.similar(session, org, wanted, solution_ids)
-    for candidate in found:
-        key = (candidate.solution.id, candidate.service_id)
-        candidate.nearby, candidate.similar = named.get(key, []), alike.get(key, [])
     ctx = costs.context(session, org, list(solutions.values()), start=start)
     contracted, own = _adoptions(session, org, ctx.land, solution_ids)
     by_service: dict[int, list[Candidate]] = defaultdict(list)
+    # A solution closing several gaps costs the same for each: estimated once.
+    estimates: dict[tuple[int, date | None], tuple[costs.Estimate | None, str | None]] = {}
     for candidate in found:
         progress = own.get(candidate.solution.id)
         # A live adoption of a live solution is an offering, not work in progress.
         if progress and not (progress.status == "live" and candidate.solution.status == "live"):
             candidate.in_progress = progress
-        _judge(candidate, org, ctx, contracted, years)
+        _judge(candidate, org, ctx, contracted, years, estimates)
         by_service[candidate.service_id].append(candidate)
     for listed in by_service.values():
         listed.sort(key=sort_key(sort))
+    shown = [c for listed in by_service.values() for c in listed[:named]]
+    _name_adopters(session, org, shown)
     return dict(by_service)
+
+
+def _name_adopters(session: Session, org: Organisation, shown: list[Candidate]) -> None:
+    wanted = sorted({(c.solution.id, c.service_id) for c in shown})
+    named = nearby.adopters(session, org, wanted)
+    alike = nearby.similar(session, org, wanted)
+    for candidate in shown:
+        key = (candidate.solution.id, candidate.service_id)
+        candidate.nearby, candidate.similar = named.get(key, []), alike.get(key, [])
 
 
 def sort_key(sort: str):  # type: ignore[no-untyped-def]
@@ -212,7 +231,12 @@ def _since(progress: InProgress) -> str:
 
 
 def _judge(
-    c: Candidate, org: Organisation, ctx: costs.Context, contracted: set[int], years: int
+    c: Candidate,
+    org: Organisation,
+    ctx: costs.Context,
+    contracted: set[int],
+    years: int,
+    estimates: dict[tuple[int, date | None], tuple[costs.Estimate | None, str | None]],
 ) -> None:
     solution, land = c.solution, ctx.land
     # A Land that built the solution needs no contract with itself.
@@ -225,10 +249,15 @@ def _judge(
             f"({land.name if land else 'none on record'}), which has not signed it."
         )
     signed = c.in_progress.contracted_on if c.in_progress else None
-    try:
-        c.cost = costs.estimate(solution, ctx, years, contracted_on=signed)
-    except costs.CostUnavailable as missing:
-        c.cost_unavailable = missing.reason
+    if (solution.id, signed) not in estimates:
+        try:
+            estimates[solution.id, signed] = (
+                costs.estimate(solution, ctx, years, contracted_on=signed),
+                None,
+            )
+        except costs.CostUnavailable as missing:
+            estimates[solution.id, signed] = (None, missing.reason)
+    c.cost, c.cost_unavailable = estimates[solution.id, signed]
     if c.cost is not None and c.in_progress is not None:
         c.cost = costs.without_onboarding(c.cost, _since(c.in_progress))
     maturity = (

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
 from registry.logic import candidates, duties
-from registry.models import Adoption, Organisation, Service, Solution, solution_service
+from registry.models import (
+    Adoption,
+    DueOffering,
+    Organisation,
+    OrganisationOffered,
+    Service,
+    Solution,
+    solution_service,
+)
 
 SUMMARY_COLUMNS = (Service.ozg_id, Service.name, Service.themenfeld, Service.executing_level)
 
@@ -31,6 +40,8 @@ class Gaps:
     services: list[duties.LocalService]
     candidates: dict[int, list[candidates.Candidate]]
     in_progress: dict[int, list[Started]] = field(default_factory=dict)
+    # candidates per gap; also when `candidates` holds none (top=0)
+    totals: dict[int, int] = field(default_factory=dict)
 
     @property
     def offered(self) -> int:
@@ -38,8 +49,10 @@ class Gaps:
 
 
 def not_offered(org: Organisation):  # type: ignore[no-untyped-def]
-    off = duties.offering(organisation_id=org.id)
-    return ~exists().where(off.c.service_id == Service.id)
+    """The current `Service` row, due for the organisation, is not offered by it: no
+    due_offering row (one index lookup; the materialised effective offering)."""
+    D = DueOffering
+    return ~exists().where(D.organisation_id == org.id, D.service_id == Service.id)
 
 
 def gaps(
@@ -49,8 +62,10 @@ def gaps(
     years: int = 5,
     sort: str = "score",
     start: date | None = None,
+    top: int | None = None,
 ) -> Gaps:
-    due = session.scalar(select(func.count(Service.id)).where(duties.is_due(org)))
+    """`top`: the candidates an answer shows per gap (None: all). With top=0 and no
+    ranking of the gaps by cost, only the number of candidates per gap is counted."""
     missing = session.execute(
         select(Service, duties.service_level(org.land_code))
         .where(duties.is_due(org), not_offered(org))
@@ -65,14 +80,26 @@ def gaps(
     local = [duties.LocalService(service, level) for service, level in missing]
     # The gap ids just found, not the gap query again inside the candidate queries.
     gap_ids = [service.id for service in local]
-    found = (
-        candidates.candidates_for(session, org, gap_ids, years=years, sort=sort, start=start)
-        if local
-        else {}
+    # due = offered + gaps: the offered count is materialised (organisation_offered).
+    offered = session.scalar(
+        select(OrganisationOffered.offered).where(OrganisationOffered.organisation_id == org.id)
     )
+    due = (offered or 0) + len(local)
+    if not local:
+        return Gaps(org, due, local, {})
+    found: dict[int, list[candidates.Candidate]] = {}
+    if top == 0 and sort != "cost":
+        totals = Counter(
+            service_id for service_id, _ in candidates.pairs_for(session, org, gap_ids)
+        )
+    else:
+        found = candidates.candidates_for(
+            session, org, gap_ids, years=years, sort=sort, start=start, named=top
+        )
+        totals = Counter({service_id: len(listed) for service_id, listed in found.items()})
     if sort == "cost":  # across all gaps: the cheapest to close first
         local.sort(key=lambda s: (_cheapest(found.get(s.id, [])), s.ozg_id))
-    return Gaps(org, due or 0, local, found, started(session, org, gap_ids) if local else {})
+    return Gaps(org, due, local, found, started(session, org, gap_ids), dict(totals))
 
 
 def _cheapest(listed: list[candidates.Candidate]) -> tuple[int, int]:

@@ -36,8 +36,14 @@ def organisation(session: Session, key: str, *, field: str | None = None) -> Org
     return found
 
 
-def service(session: Session, ozg_id: str, *, field: str | None = None) -> Service:
-    found = session.scalar(select(Service).where(Service.ozg_id == ozg_id))
+def service(
+    session: Session, ozg_id: str, *, field: str | None = None, leika: bool = True
+) -> Service:
+    """leika=False: the LeiKa keys are not needed (analysis answers)."""
+    stmt = select(Service).where(Service.ozg_id == ozg_id)
+    if not leika:
+        stmt = stmt.options(lazyload(Service.leika_rows))
+    found = session.scalar(stmt)
     if found is None:
         if field:
             raise Invalid({field: [f"No service with OZG-ID '{ozg_id}'."]})

@@ -1,30 +1,40 @@
 """Who near an organisation runs a solution for a service, named, nearest first; and
-which municipalities like it (same kind, similar population) run it anywhere.
+which municipalities like it (same kind, similar population) run it.
 
 Distance classes, from the asking organisation's place in the hierarchy: `kreis` (in the
 same Kreis — for a Kreis its own Gemeinden), `regierungsbezirk` (in the same
 Regierungsbezirk), `land` (elsewhere in the same Land). Within a class, by name. An
 adopter is an organisation due for the service and offering it through the solution (own
-live adoption, a live rollout by an ancestor, or built it): the ones `adopters_in_land`
-counts.
+live adoption, a live rollout by an ancestor, or built it): a row of `due_offering`, the
+ones `adopters_in_land` counts.
+
+Both questions read `due_offering` from the organisations' side first, so that a solution
+run by thousands costs no more than one run by ten: the Regierungsbezirk (or the Kreis)
+is a few hundred organisations' rows; only candidates with fewer than SHOWN adopters there
+are looked up in the rest of the Land, by the (solution, service, Land) index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from registry.logic import duties
-from registry.models import Organisation, OrganisationClosure
+from registry.models import DueOffering, Organisation, OrganisationClosure
 
 CLASSES = ("kreis", "regierungsbezirk", "land")
 SHOWN = 5  # named per candidate; the counts say how many there are in all
 SIMILAR = 3  # similar municipalities named per candidate
 SPREAD = 1.5  # "similar population": within a factor of 1.5 either way
+# Similar municipalities are looked for among the POOL of the same kind closest in
+# population (within SPREAD): enough to name three for any solution run by more than a
+# few, and a bounded question however many municipalities there are.
+POOL = 50
+
+Pairs = dict[tuple[int, int], list["Neighbour"]]
 
 
 @dataclass(frozen=True)
@@ -36,75 +46,92 @@ class Neighbour:
     distance: str
 
 
-def adopters(
-    session: Session, org: Organisation, service_ids: list[int], solution_ids: list[int]
-) -> dict[tuple[int, int], list[Neighbour]]:
-    """(solution id, service id) -> up to SHOWN neighbours: one statement."""
-    if org.land_code is None or not service_ids or not solution_ids:
+def adopters(session: Session, org: Organisation, wanted: list[tuple[int, int]]) -> Pairs:
+    """(solution id, service id) -> up to SHOWN neighbours, for these pairs: at most two
+    statements."""
+    if org.land_code is None or not wanted:
         return {}
-    kreis_id, bezirk_id = _area(org, "kreis"), _area(org, "regierungsbezirk")
-    in_land = select(Organisation.id).where(
-        Organisation.land_code == org.land_code, Organisation.id != org.id
-    )
-    pairs = _due_adopters(in_land, service_ids, solution_ids)
-    K, R = aliased(OrganisationClosure), aliased(OrganisationClosure)
-    rank = case(
-        (K.ancestor_id.is_not(None), literal(0)),
-        (R.ancestor_id.is_not(None), literal(1)),
-        else_=literal(2),
-    )
-    distance = case(*((rank == n, literal(name)) for n, name in enumerate(CLASSES)))
-    return _named(
-        session,
-        pairs,
-        rank=rank,
-        distance=distance,
-        limit=SHOWN,
-        joined=lambda stmt: stmt.outerjoin(
-            K, and_(K.descendant_id == pairs.c.organisation_id, K.ancestor_id == kreis_id)
-        ).outerjoin(
-            R, and_(R.descendant_id == pairs.c.organisation_id, R.ancestor_id == bezirk_id)
-        ),
-    )
-
-
-def similar(
-    session: Session, org: Organisation, service_ids: list[int], solution_ids: list[int]
-) -> dict[tuple[int, int], list[Neighbour]]:
-    """(solution id, service id) -> up to SIMILAR due adopters anywhere of the same kind
-    and a similar population (within a factor of SPREAD), closest population first:
-    one statement. `distance` is `similar`."""
-    if not org.population or not service_ids or not solution_ids:
-        return {}
-    low, high = org.population / SPREAD, org.population * SPREAD
-    alike = select(Organisation.id).where(
-        Organisation.kind == org.kind,
-        Organisation.population.between(low, high),
-        Organisation.id != org.id,
-    )
-    return _named(
-        session,
-        _due_adopters(alike, service_ids, solution_ids),
-        rank=func.abs(Organisation.population - org.population),
-        distance=literal("similar"),
-        limit=SIMILAR,
-    )
-
-
-def _named(
-    session: Session,
-    pairs: Any,
-    *,
-    rank: Any,
-    distance: Any,
-    limit: int,
-    joined: Callable[[Select[Any]], Select[Any]] = lambda stmt: stmt,
-) -> dict[tuple[int, int], list[Neighbour]]:
-    """The first `limit` adopters per (solution, service) by `rank`, then name."""
-    ranked = joined(
+    solution_ids, service_ids = _ids(wanted)
+    D, C, K = DueOffering, OrganisationClosure, aliased(OrganisationClosure)
+    kreis = _area(org, "kreis")
+    # The Regierungsbezirk where there is one, else the Kreis: its organisations first.
+    area = func.coalesce(_area(org, "regierungsbezirk"), kreis)
+    near = (
         select(
-            pairs.c.solution_id,
-            pairs.c.service_id,
+            D.solution_id,
+            D.service_id,
+            D.organisation_id,
+            case((K.ancestor_id.is_not(None), literal("kreis")), else_=literal(CLASSES[1])),
+        )
+        .select_from(D)
+        .join(C, and_(C.descendant_id == D.organisation_id, C.ancestor_id == area))
+        .outerjoin(K, and_(K.descendant_id == D.organisation_id, K.ancestor_id == kreis))
+        .where(
+            D.solution_id.in_(solution_ids),
+            D.service_id.in_(service_ids),
+            D.organisation_id != org.id,
+        )
+    )
+    found = _named(
+        session, near, limit=SHOWN, order=lambda distance: case((distance == "kreis", 0), else_=1)
+    )
+    short = [pair for pair in wanted if len(found.get(pair, [])) < SHOWN]
+    if not short:
+        return found
+    A = aliased(OrganisationClosure)
+    rest = select(D.solution_id, D.service_id, D.organisation_id, literal("land")).where(
+        tuple_(D.solution_id, D.service_id).in_(short),
+        D.land_code == org.land_code,
+        D.organisation_id != org.id,
+        ~exists().where(A.descendant_id == D.organisation_id, A.ancestor_id == area),
+    )
+    for key, more in _named(session, rest, limit=SHOWN, order=lambda _: literal(0)).items():
+        found[key] = (found.get(key, []) + more)[:SHOWN]
+    return found
+
+
+def similar(session: Session, org: Organisation, wanted: list[tuple[int, int]]) -> Pairs:
+    """(solution id, service id) -> up to SIMILAR due adopters of the same kind and a
+    similar population (within a factor of SPREAD; among the POOL closest), closest
+    population first: one statement. `distance` is `similar`."""
+    if not org.population or not wanted:
+        return {}
+    solution_ids, service_ids = _ids(wanted)
+    # Integer bounds, so that the (kind, population) index serves the range.
+    low, high = math.ceil(org.population / SPREAD), math.floor(org.population * SPREAD)
+    pool = (
+        select(Organisation.id)
+        .where(
+            Organisation.kind == org.kind,
+            Organisation.population.between(low, high),
+            Organisation.id != org.id,
+        )
+        .order_by(func.abs(Organisation.population - org.population), Organisation.id)
+        .limit(POOL)
+    )
+    D = DueOffering
+    alike = select(D.solution_id, D.service_id, D.organisation_id, literal("similar")).where(
+        D.organisation_id.in_(pool),
+        D.solution_id.in_(solution_ids),
+        D.service_id.in_(service_ids),
+    )
+    return _named(
+        session,
+        alike,
+        limit=SIMILAR,
+        order=lambda _: func.abs(Organisation.population - org.population),
+    )
+
+
+def _named(session: Session, pairs: Any, *, limit: int, order: Any) -> Pairs:
+    """The first `limit` of (solution_id, service_id, organisation_id, distance) rows per
+    (solution, service) by `order(distance)`, then name: named."""
+    rows = pairs.subquery("pairs")
+    solution_id, service_id, organisation_id, distance = rows.c
+    ranked = (
+        select(
+            solution_id,
+            service_id,
             Organisation.ars,
             Organisation.slug,
             Organisation.name,
@@ -113,42 +140,28 @@ def _named(
             distance.label("distance"),
             func.row_number()
             .over(
-                partition_by=(pairs.c.solution_id, pairs.c.service_id),
-                order_by=(rank, Organisation.name, Organisation.id),
+                partition_by=(solution_id, service_id),
+                order_by=(order(distance), Organisation.name, Organisation.id),
             )
             .label("n"),
-        ).join(Organisation, Organisation.id == pairs.c.organisation_id)
-    ).subquery("ranked")
-    rows = session.execute(
-        select(ranked)
-        .where(ranked.c.n <= limit)
-        .order_by(ranked.c.solution_id, ranked.c.service_id, ranked.c.n)
-    )
-    found: dict[tuple[int, int], list[Neighbour]] = {}
-    for solution_id, service_id, ars, slug, name, kind, population, where, _ in rows:
-        found.setdefault((solution_id, service_id), []).append(
-            Neighbour(ars or slug, name, kind, population, where)
         )
+        .select_from(rows)
+        .join(Organisation, Organisation.id == organisation_id)
+    ).subquery("ranked")
+    result = session.execute(
+        select(ranked).where(ranked.c.n <= limit).order_by(ranked.c[0], ranked.c[1], ranked.c.n)
+    )
+    found: Pairs = {}
+    for sol, svc, ars, slug, name, kind, population, where, _ in result:
+        named = Neighbour(ars or slug, name, kind, population, where)
+        found.setdefault((sol, svc), []).append(named)
     return found
 
 
-def _due_adopters(organisations: Select[Any], service_ids: list[int], solution_ids: list[int]):
-    """(organisation_id, service_id, solution_id): these organisations, due for the
-    service and offering it through the solution."""
-    off = duties.offering(service_ids=service_ids, solution_ids=solution_ids)
-    due = duties.due_pairs(organisations, service_ids)
-    return (
-        select(off.c.organisation_id, off.c.service_id, off.c.solution_id)
-        .join(
-            due,
-            and_(
-                due.c.organisation_id == off.c.organisation_id,
-                due.c.service_id == off.c.service_id,
-            ),
-        )
-        .distinct()
-        .subquery("pairs")
-    )
+def _ids(pairs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The solution and service ids of the pairs: every solution-service pair among
+    them is a candidate pair (a solution is a candidate for each gap it implements)."""
+    return sorted({sol for sol, _ in pairs}), sorted({svc for _, svc in pairs})
 
 
 def _area(org: Organisation, kind: str) -> Any:

@@ -8,7 +8,7 @@ from registry.models.koenigstein import KoenigsteinShare
 from registry.models.organisation import Organisation, OrganisationDuty
 from registry.models.service import Service, ServiceLeikaKey, ServiceResponsibility
 from registry.models.solution import Solution, SolutionUrlPattern, solution_service
-from registry.models.stats import OfferingCount, OrganisationOffered
+from registry.models.stats import DueOffering, OfferingCount, OrganisationOffered
 from registry.models.token import ApiToken
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "ApiToken",
     "AuditCounter",
     "AuditEvent",
+    "DueOffering",
     "KoenigsteinShare",
     "OfferingCount",
     "Organisation",

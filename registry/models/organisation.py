@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base
@@ -48,6 +48,8 @@ class Organisation(Versioned, Base):
         CheckConstraint("ars IS NULL OR substr(ars, 1, 2) = land_code", name="land_code_of_ars"),
         CheckConstraint("population IS NULL OR population >= 0", name="population"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        # similar municipalities: same kind, population in a range (registry.logic.nearby)
+        Index("ix_organisation_kind_population", "kind", "population"),
     )
 
     @property

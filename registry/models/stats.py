@@ -1,5 +1,9 @@
 """Materialised offering figures, so that country-wide questions need not recount 1M rows.
 
+`due_offering`: every (organisation, service, solution) where the organisation is due for
+the service and offers it through that solution: DESIGN §2's effective offering, cut to
+the due pairs. A gap is then one index lookup, and who near an organisation runs a
+solution a join on it; the two counts below are sums of it.
 `offering_count`: per live solution, service and Land, how many organisations due for the
 service offer it through that solution (a reuse candidate's `adopters`, `adopters_in_land`).
 `organisation_offered`: per organisation, how many services it is due for and offers
@@ -16,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, event, inspect
+from sqlalchemy import ForeignKey, Index, Integer, String, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.db import Base, RegistrySession
@@ -26,6 +30,33 @@ from registry.models.service import Service, ServiceResponsibility
 from registry.models.solution import Solution
 
 NO_LAND = ""  # the Bund has no Land; a key column cannot be NULL
+
+
+class DueOffering(Base):
+    __tablename__ = "due_offering"
+    # The key leads with the organisation (its gaps, its offered count); the index with
+    # the solution (a recount deletes by solution; a candidate's adopters in a Land).
+    __table_args__ = (
+        Index(
+            "ix_due_offering_solution_id_service_id_land_code",
+            "solution_id",
+            "service_id",
+            "land_code",
+        ),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    solution_id: Mapped[int] = mapped_column(
+        ForeignKey("solution.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The organisation's Land (NO_LAND for the Bund), copied: a change of Land recounts
+    # the solutions reaching the organisation (Stale.touched), which rewrites these rows.
+    land_code: Mapped[str] = mapped_column(String(2))
 
 
 class OfferingCount(Base):
@@ -55,7 +86,7 @@ class Stale:
     """What the figures must be recounted for before this transaction commits."""
 
     everything: bool = False
-    solutions: set[int] = field(default_factory=set)  # offering_count rows of these
+    solutions: set[int] = field(default_factory=set)  # due_offering, offering_count rows
     organisations: set[int] = field(default_factory=set)  # organisation_offered rows
     subtrees: set[int] = field(default_factory=set)  # ... of these and all below them
     reached_by: set[int] = field(default_factory=set)  # ... of all offering these solutions
