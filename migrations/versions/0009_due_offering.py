@@ -1,7 +1,8 @@
 """due_offering: every (organisation, service, solution) where the organisation is due
 for the service and offers it through the solution, materialised (filled, as the other
 figures, by registry.migrate.upgrade's recount at the head); an index on organisation
-(kind, population) for similar municipalities.
+(kind, population) for similar municipalities; organisation_level: the executing levels
+each organisation carries.
 
 Revision ID: 0009
 Revises: 0008
@@ -53,10 +54,34 @@ def upgrade() -> None:
         "due_offering",
         ["solution_id", "service_id", "land_code"],
     )
+    op.create_index(
+        "ix_due_offering_service_id_land_code",
+        "due_offering",
+        ["service_id", "land_code", "organisation_id", "solution_id"],
+    )
+    op.create_table(
+        "organisation_level",
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("level", sa.String(length=20), nullable=False),
+        sa.Column("land_code", sa.String(length=2), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_organisation_level_organisation_id_organisation"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("organisation_id", "level", name=op.f("pk_organisation_level")),
+    )
+    op.create_index(
+        "ix_organisation_level_land_code_level", "organisation_level", ["land_code", "level"]
+    )
     op.create_index("ix_organisation_kind_population", "organisation", ["kind", "population"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_organisation_level_land_code_level", table_name="organisation_level")
+    op.drop_table("organisation_level")
     op.drop_index("ix_organisation_kind_population", table_name="organisation")
+    op.drop_index("ix_due_offering_service_id_land_code", table_name="due_offering")
     op.drop_index("ix_due_offering_solution_id_service_id_land_code", table_name="due_offering")
     op.drop_table("due_offering")

@@ -18,6 +18,7 @@ from registry.models import (
 from registry.models.stats import (
     DueOffering,
     OfferingCount,
+    OrganisationLevel,
     OrganisationOffered,
     Stale,
 )
@@ -28,8 +29,9 @@ WHOLESALE = 3_000
 
 def recount(session: Session, mark: Stale) -> None:
     if mark.everything:
-        for table in (OfferingCount, OrganisationOffered, DueOffering):
+        for table in (OfferingCount, OrganisationOffered, DueOffering, OrganisationLevel):
             session.execute(delete(table))
+        _insert_levels(session, None)
         _insert_due(session, None)
         _insert_counts(session, None)
         _insert_offered(session, None)
@@ -46,6 +48,11 @@ def recount(session: Session, mark: Stale) -> None:
         mark.solutions |= implementing
         mark.reached_by |= implementing
     if mark.touched:
+        touched = sorted(mark.touched)
+        session.execute(
+            delete(OrganisationLevel).where(OrganisationLevel.organisation_id.in_(touched))
+        )
+        _insert_levels(session, touched)
         mark.solutions |= set(session.scalars(_reaching(sorted(mark.touched))))
         mark.organisations |= mark.touched
     # Every change reaches due_offering through the solutions it concerns (a touched
@@ -101,7 +108,12 @@ def _figures(session: Session) -> tuple[set[Any], set[Any], set[Any]]:
             DueOffering.land_code,
         )
     ).all()
-    return set(counts), set(offered), set(due)
+    levels = session.execute(
+        select(
+            OrganisationLevel.organisation_id, OrganisationLevel.level, OrganisationLevel.land_code
+        )
+    ).all()
+    return set(counts), set(offered), set(due) | {("level", *row) for row in levels}
 
 
 def _reaching(organisation_ids: list[int]) -> Select[Any]:
@@ -148,6 +160,17 @@ def _organisations(mark: Stale) -> Select[Any] | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else select(union(*parts).subquery().c[0])
+
+
+def _insert_levels(session: Session, organisation_ids: list[int] | None) -> None:
+    narrow = None
+    if organisation_ids is not None:
+        narrow = select(Organisation.id).where(Organisation.id.in_(organisation_ids))
+    duty = duties.duty_table(narrow)
+    rows = select(duty.c.organisation_id, duty.c.level, duty.c.land_code).distinct()
+    session.execute(
+        insert(OrganisationLevel).from_select(["organisation_id", "level", "land_code"], rows)
+    )
 
 
 def _insert_due(session: Session, solution_ids: list[int] | None) -> None:

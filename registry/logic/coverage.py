@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import Select, and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from registry.logic import duties
-from registry.models import Organisation, OrganisationClosure, Service, Solution
+from registry.models import (
+    DueOffering,
+    Organisation,
+    OrganisationClosure,
+    Service,
+    Solution,
+)
+from registry.models.stats import NO_LAND
 
 
 @dataclass
@@ -48,7 +55,7 @@ def percent(part: int, whole: int) -> float | None:
 def due_organisations(service: Service, region: Organisation | None, kind: str | None):  # type: ignore[no-untyped-def]
     """Ids of the organisations due for the service, within the region and kind."""
     due = duties.due_pairs(service_ids=[service.id])
-    stmt = select(due.c.organisation_id)
+    stmt = select(due.c.organisation_id, due.c.land_code)
     if region is not None:
         stmt = stmt.join(
             OrganisationClosure,
@@ -68,19 +75,20 @@ def coverage(
     session: Session, service: Service, *, region: Organisation | None, kind: str | None
 ) -> Coverage:
     due = due_organisations(service, region, kind).subquery("due")
-    off = duties.offering(service_ids=[service.id])
-    offering_orgs = select(off.c.organisation_id).distinct().subquery("offering_orgs")
-    per_land_rows = session.execute(
-        select(
-            Organisation.land_code,
-            func.count(Organisation.id),
-            func.count(offering_orgs.c.organisation_id),
+    due_rows = [
+        (code or None, count)  # NO_LAND: the Bund, which has no Land
+        for code, count in session.execute(
+            select(due.c.land_code, func.count())
+            .group_by(due.c.land_code)
+            .order_by(due.c.land_code)
         )
-        .join(due, due.c.organisation_id == Organisation.id)
-        .outerjoin(offering_orgs, offering_orgs.c.organisation_id == Organisation.id)
-        .group_by(Organisation.land_code)
-        .order_by(Organisation.land_code)
-    ).all()
+    ]
+    # Who offers it: the materialised due offering (only due organisations are in it).
+    D = DueOffering
+    offering = _within(
+        select(D.land_code, func.count(distinct(D.organisation_id))), service, region, kind
+    )
+    offering_by_land: dict[str, int] = dict(session.execute(offering.group_by(D.land_code)).all())
     land_names = dict(
         session.execute(
             select(Organisation.land_code, Organisation.name).where(Organisation.kind == "land")
@@ -92,16 +100,41 @@ def coverage(
             land_names.get(code),
             service.level_in(code) if code else None,
             due_count,
-            offering_count,
+            offering_by_land.get(code or NO_LAND, 0),
         )
-        for code, due_count, offering_count in per_land_rows
+        for code, due_count in due_rows
     ]
+    # For one service an organisation has one row per solution: count() counts them.
+    per_solution = (
+        _within(select(D.solution_id, func.count().label("n")), service, region, kind)
+        .group_by(D.solution_id)
+        .subquery("per_solution")
+    )
     used = session.execute(
-        select(Solution.slug, Solution.name, func.count(distinct(off.c.organisation_id)))
-        .join(off, off.c.solution_id == Solution.id)
-        .join(due, due.c.organisation_id == off.c.organisation_id)
-        .group_by(Solution.slug, Solution.name)
-        .order_by(func.count(distinct(off.c.organisation_id)).desc(), Solution.slug)
+        select(Solution.slug, Solution.name, per_solution.c.n)
+        .join(per_solution, per_solution.c.solution_id == Solution.id)
+        .order_by(per_solution.c.n.desc(), Solution.slug)
     ).all()
     solutions = [{"slug": s, "name": n, "organisations": c} for s, n, c in used]
     return Coverage(service, region, kind, per_land, solutions)
+
+
+def _within(
+    stmt: Any, service: Service, region: Organisation | None, kind: str | None
+) -> Select[Any]:
+    """`stmt` over due_offering rows of the service, narrowed to the region and kind."""
+    D = DueOffering
+    stmt = stmt.select_from(D).where(D.service_id == service.id)
+    if region is not None:
+        stmt = stmt.join(
+            OrganisationClosure,
+            and_(
+                OrganisationClosure.descendant_id == D.organisation_id,
+                OrganisationClosure.ancestor_id == region.id,
+            ),
+        )
+    if kind is not None:
+        stmt = stmt.join(Organisation, Organisation.id == D.organisation_id).where(
+            Organisation.kind == kind
+        )
+    return stmt

@@ -45,6 +45,7 @@ from registry.models import (
     Organisation,
     OrganisationClosure,
     OrganisationDuty,
+    OrganisationLevel,
     Service,
     ServiceResponsibility,
     Solution,
@@ -193,11 +194,23 @@ def duty_table(organisations: Select[Any] | None = None) -> Subquery:
     return union_all(*branches).subquery("duty")
 
 
+def carried_levels(organisations: Select[Any] | None = None) -> Subquery:
+    """duty_table's rows as materialised in organisation_level (registry.models.stats),
+    kept exact by every write: (organisation_id, land_code, level)."""
+    L = OrganisationLevel
+    stmt = select(L.organisation_id, L.land_code, L.level)
+    if organisations is not None:
+        # joined, not IN: planners then start from the (usually few) organisations
+        scope = organisations.subquery("scope")
+        stmt = stmt.join(scope, scope.c[0] == L.organisation_id)
+    return stmt.subquery("duty")
+
+
 def due_pairs(
     organisations: Select[Any] | None = None, service_ids: list[int] | None = None
 ) -> Subquery:
     """(organisation_id, service_id, land_code) for every organisation due for a service."""
-    duty = duty_table(organisations)
+    duty = carried_levels(organisations)
     levels = service_levels(service_ids)
     return (
         select(duty.c.organisation_id, levels.c.service_id, duty.c.land_code)

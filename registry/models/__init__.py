@@ -8,7 +8,12 @@ from registry.models.koenigstein import KoenigsteinShare
 from registry.models.organisation import Organisation, OrganisationDuty
 from registry.models.service import Service, ServiceLeikaKey, ServiceResponsibility
 from registry.models.solution import Solution, SolutionUrlPattern, solution_service
-from registry.models.stats import DueOffering, OfferingCount, OrganisationOffered
+from registry.models.stats import (
+    DueOffering,
+    OfferingCount,
+    OrganisationLevel,
+    OrganisationOffered,
+)
 from registry.models.token import ApiToken
 
 __all__ = [
@@ -22,6 +27,7 @@ __all__ = [
     "Organisation",
     "OrganisationClosure",
     "OrganisationDuty",
+    "OrganisationLevel",
     "OrganisationOffered",
     "Service",
     "ServiceLeikaKey",

@@ -32,11 +32,35 @@ from registry.models.solution import Solution
 NO_LAND = ""  # the Bund has no Land; a key column cannot be NULL
 
 
+class OrganisationLevel(Base):
+    """The executing levels each organisation carries (registry.logic.duties.duty_table),
+    with its Land: who is due for a service is then a join, not a union over every
+    organisation. Recounted for touched organisations; a move or a Gemeindeverband's
+    change of kind recounts everything (Stale)."""
+
+    __tablename__ = "organisation_level"
+    __table_args__ = (Index("ix_organisation_level_land_code_level", "land_code", "level"),)
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    land_code: Mapped[str] = mapped_column(String(2))  # NO_LAND for the Bund
+
+
 class DueOffering(Base):
     __tablename__ = "due_offering"
-    # The key leads with the organisation (its gaps, its offered count); the index with
-    # the solution (a recount deletes by solution; a candidate's adopters in a Land).
+    # The key leads with the organisation (its gaps, its offered count); one index with
+    # the solution (a recount deletes by solution; a candidate's adopters in a Land), one
+    # with the service (its coverage per Land; covering, so that counting reads only it).
     __table_args__ = (
+        Index(
+            "ix_due_offering_service_id_land_code",
+            "service_id",
+            "land_code",
+            "organisation_id",
+            "solution_id",
+        ),
         Index(
             "ix_due_offering_solution_id_service_id_land_code",
             "solution_id",
