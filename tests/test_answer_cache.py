@@ -74,3 +74,17 @@ def test_the_cache_is_bounded_by_bytes_least_recently_used_first():
     assert cache.get(("s1", "/1")) is not None and cache.get(("s1", "/2")) is None
     cache.put(("s1", "/big"), b"z" * 101, "application/json")  # over a quarter: not kept
     assert cache.get(("s1", "/big")) is None and cache.size <= 400
+
+
+def test_every_sequence_read_is_kept_with_the_headers_of_a_computed_one(
+    client, anonymous, cache, count_statements
+):
+    f.nrw_with_bochum(client)
+    path = "/api/v1/organisations?land=05"
+    first = anonymous.get(path)
+    assert first.status_code == 200 and len(cache) == 1
+    count_statements.statements.clear()
+    again = anonymous.get(path)
+    assert len(count_statements) == 1
+    assert again.data == first.data
+    assert dict(again.headers) == dict(first.headers)

@@ -16,6 +16,7 @@ from tests.conftest import BACKENDS, POSTGRES_URL
 RUN = Path(__file__).resolve().parent / "bench" / "run.py"
 ENDPOINTS = {
     "gaps",
+    "gaps_bare",
     "candidates",
     "cost",
     "coverage",
@@ -56,8 +57,20 @@ def test_quick_benchmark_writes_its_report(tmp_path):
             assert row[concurrency]["requests"] > 0, name
             assert row[concurrency]["errors"] == 0, (name, row[concurrency])
         assert row["sql"]["statements"] > 0 and row["floor_ratio"] > 0, name
-    assert set(report["peer"]) == {"gaps", "coverage"}
+    assert set(report["peer"]) == {
+        f"{question}: {answer}, {cache}"
+        for question, answer in (("gaps", "gaps"), ("gaps", "gaps_bare"), ("coverage", "coverage"))
+        for cache in ("cold", "warm")
+    }
     assert all(p["latency_ratio"] > 0 for p in report["peer"].values())
+    # drawn from organisations of every kind, each asked about once at c=1
+    assert 30 <= report["sample"]["gaps"] <= 5 * 12
+    assert set(report["warm"]) == {"gaps", "gaps_bare", "candidates", "cost", "coverage"}
+    for row in report["warm"].values():
+        assert row["c1"]["errors"] == 0 and row["c8"]["errors"] == 0
+    assert report["revalidate"]["c1"]["status_counts"] == {
+        "304": report["revalidate"]["c1"]["requests"]
+    }
     assert len(report["memory_mb"]) == 2 and all(m > 10 for m in report["memory_mb"].values())
     assert report["targets"] and "| gaps |" in (tmp_path / "report.md").read_text()
     assert wrote.returncode == 0, wrote.stdout[-3000:] + wrote.stderr[-3000:]

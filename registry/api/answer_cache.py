@@ -1,7 +1,8 @@
 """A bounded in-process cache of analysis answers, keyed by their sequence ETag.
 
-An analysis answer (gaps, candidates, cost, budget, coverage, ...) is a function of the
-catalogue, today's date and the request's path and query; the catalogue changes only by
+An answer tagged with the audit sequence (analysis, lists, search: every read that is not
+one record) is a function of the catalogue, (for estimates) today's date and the
+request's path and query; the catalogue changes only by
 writes, each of which moves the audit sequence (registry.api.conditional). So an answer
 computed under tag T for path P is the answer for (T, P) until the tag moves: kept here,
 a repeated question costs the tag lookup and no analysis. A write makes every older entry
@@ -79,11 +80,11 @@ def lookup(tag: str) -> Response | None:
     return current_app.response_class(body, mimetype=mimetype)
 
 
-def keep(tag: str, answer: object) -> None:
-    """Keep a finished 200 answer (a Response the view built itself)."""
+def keep(tag: str, answer: Response) -> None:
+    """Keep a finished 200 answer to a GET (before a 304 replaces it)."""
     cache = _cache()
-    if cache is None or request.method != "GET" or not isinstance(answer, Response):
+    if cache is None or request.method != "GET" or answer.status_code != 200:
         return
-    if answer.status_code != 200 or answer.direct_passthrough or answer.is_streamed:
+    if answer.direct_passthrough or answer.is_streamed:
         return
     cache.put(_key(tag), answer.get_data(), answer.mimetype or "application/json")

@@ -181,9 +181,8 @@ class Blueprint(flask_smorest.Blueprint):
                 kept = answer_cache.lookup(tag)
                 if kept is not None:
                     return kept
-                answer = view(*args, **kwargs)
-                answer_cache.keep(tag, answer)
-                return answer
+                g.answer_cache_tag = tag  # the finished answer is kept (conditional.finish)
+                return view(*args, **kwargs)
 
             decorated = self._with_header(conditional_view, conditional.IF_NONE_MATCH)
             return self.alt_response(304, response="NOT_MODIFIED")(decorated)

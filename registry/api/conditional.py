@@ -20,6 +20,7 @@ from datetime import date
 from flask import Response, g, request
 from sqlalchemy import select
 
+from registry.api import answer_cache
 from registry.db import get_session
 from registry.models import AuditCounter
 
@@ -76,6 +77,8 @@ def finish(response: Response) -> Response:
     tag = response.headers.get("ETag") or g.get("sequence_etag")
     if tag is None:
         return response
+    if g.get("answer_cache_tag"):
+        answer_cache.keep(g.answer_cache_tag, response)
     response.headers["ETag"] = tag
     response.headers["Cache-Control"] = "no-cache"  # keep it, but ask each time
     if matches(request.headers.get("If-None-Match"), tag):

@@ -29,11 +29,13 @@ def capture(app: Any, path: str) -> list[tuple[str, Any]]:
     return [(s, p) for s, p in seen if s.strip().upper() != "SELECT 1"]
 
 
-def replay(url: str, statements: list[tuple[str, Any]], rounds: int) -> dict[str, float]:
-    """Run the statements in one transaction per round, fetching every row; latency per round."""
+def replay(url: str, per_path: list[list[tuple[str, Any]]], rounds: int) -> dict[str, float]:
+    """Run one path's statements in one transaction per round (the paths in turn, as the
+    load generator asks them), fetching every row; latency per round."""
     timings = []
     with psycopg.connect(url) as connection:
         for n in range(rounds + 3):
+            statements = per_path[n % len(per_path)]
             started = time.perf_counter()
             with connection.cursor() as cursor:
                 for statement, parameters in statements:
@@ -44,8 +46,9 @@ def replay(url: str, statements: list[tuple[str, Any]], rounds: int) -> dict[str
             if n >= 3:  # the first rounds warm the plan cache, as the registry's warm-up does
                 timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
+    counts = sorted(len(statements) for statements in per_path)
     return {
-        "statements": len(statements),
+        "statements": counts[len(counts) // 2],  # the median path's
         "median_ms": statistics.median(timings),
         "p95_ms": timings[min(len(timings) - 1, int(len(timings) * 0.95))],
     }

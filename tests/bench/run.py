@@ -30,10 +30,23 @@ import psycopg  # noqa: E402
 import report  # noqa: E402
 import servers  # noqa: E402
 
+# `sample`: organisations per kind the analysis requests are drawn from (every kind, all
+# Länder), so that no cache or buffer flatters the figures; c1 covers each of them once.
 MODES = {
-    "quick": {"profile": "quick", "c1": 40, "c8": 80, "warmup": 8, "land": "12"},
-    "germany": {"profile": "germany", "c1": 150, "c8": 400, "warmup": 16, "land": "09"},
+    "quick": {"profile": "quick", "c1": 60, "c8": 120, "warmup": 8, "land": "12", "sample": 12},
+    "germany": {
+        "profile": "germany",
+        "c1": 260,
+        "c8": 520,
+        "warmup": 16,
+        "land": "09",
+        "sample": 50,
+    },
 }
+KINDS = ("gemeinde", "gemeindeverband", "kreisfreie_stadt", "kreis", "land")
+# Answers the answer cache keeps (registry.api.answer_cache): measured cold and warm.
+CACHED = ("gaps", "gaps_bare", "candidates", "cost", "coverage")
+SCALING = ("gaps", "gaps_bare", "candidates", "cost", "coverage")
 PEER_DB = "registry"  # Datasette names a database after its file
 
 
@@ -62,13 +75,20 @@ def main() -> int:
     prepare_sqlite(sqlite_file, mode["profile"], args.seed, args.fresh)
 
     os.environ["REGISTRY_DATABASE_URL"] = sa_url
+    os.environ["REGISTRY_ANSWER_CACHE_MB"] = "0"  # the floor captures what a miss runs
     from registry.app import create_app
 
     app = create_app()
-    endpoints, questions = pick_targets(app, pg_url, mode["land"])
+    endpoints, questions = pick_targets(app, pg_url, mode["land"], mode["sample"])
     print("floor: capturing and replaying each endpoint's SQL", flush=True)
+    # Over the same paths the load generator asks (up to 40 of them, evenly spread): one
+    # organisation's SQL is no floor for another's answer.
     sql = {
-        endpoint: floor.replay(pg_url, floor.capture(app, paths[0]), mode["c1"])
+        endpoint: floor.replay(
+            pg_url,
+            [floor.capture(app, path) for path in paths[:: max(1, len(paths) // 40)]],
+            mode["c1"],
+        )
         for endpoint, paths in endpoints.items()
     }
     result: dict[str, Any] = {
@@ -79,18 +99,21 @@ def main() -> int:
         "gunicorn": " ".join(servers.GUNICORN),
         "dataset": loaded,
         "requests": {"c1": mode["c1"], "c8": mode["c8"], "warmup": mode["warmup"]},
+        "sample": {name: len(set(paths)) for name, paths in endpoints.items()},
         "endpoints": {},
+        "warm": {},
         "peer": {},
     }
     logs = args.out / "logs"
     logs.mkdir(exist_ok=True)
     reg_port, bare_port, peer_port = servers.free_port(), servers.free_port(), servers.free_port()
+    cold_env = {"REGISTRY_DATABASE_URL": sa_url, "REGISTRY_ANSWER_CACHE_MB": "0"}
     with (
         servers.serve(
             servers.gunicorn("registry.wsgi:app", reg_port, ROOT),
             reg_port,
             "/health",
-            {"REGISTRY_DATABASE_URL": sa_url},
+            cold_env,
             logs / "registry.log",
         ) as registry_server,
         servers.serve(
@@ -106,14 +129,33 @@ def main() -> int:
             print(f"load: {endpoint}", flush=True)
             row = {c: load(reg_port, paths, c, mode) for c in ("c1", "c8")}
             row["sql"] = sql[endpoint]
-            row["paths"] = paths
+            row["paths"] = len(set(paths))
             row["floor_ratio"] = row["c1"]["median_ms"] / (
                 result["bare"]["c1"]["median_ms"] + row["sql"]["median_ms"]
             )
             result["endpoints"][endpoint] = row
-        # The peer questions are the gaps and coverage endpoints' own paths: reuse them.
-        registry_peer = {q: result["endpoints"][q] for q in questions}
+        print("load: gaps revalidated (If-None-Match)", flush=True)
+        tag = etag_of(reg_port, endpoints["gaps"][0])
+        result["revalidate"] = {
+            c: load(reg_port, endpoints["gaps"], c, mode, headers={"If-None-Match": tag})
+            for c in ("c1", "c8")
+        }
         result["memory_mb"] = servers.peak_memory_mb(servers.children(registry_server.pid))
+    warm_port = servers.free_port()
+    with servers.serve(
+        servers.gunicorn("registry.wsgi:app", warm_port, ROOT),
+        warm_port,
+        "/health",
+        {"REGISTRY_DATABASE_URL": sa_url, "REGISTRY_ANSWER_CACHE_MB": "32"},
+        logs / "registry-warm.log",
+    ):
+        for endpoint in CACHED:
+            paths = endpoints[endpoint]
+            print(f"load: {endpoint}, answer cache warm", flush=True)
+            # Four passes over every path on 8 connections: both workers keep each answer.
+            prime = {**mode, "c8": 4 * len(paths), "warmup": 0}
+            load(warm_port, paths, "c8", prime)
+            result["warm"][endpoint] = {c: load(warm_port, paths, c, mode) for c in ("c1", "c8")}
     metadata = args.cache / "datasette-metadata.json"
     peer.write_metadata(metadata, PEER_DB)
     with servers.serve(
@@ -129,24 +171,29 @@ def main() -> int:
             # Datasette needs seconds per coverage answer on the full data: two minutes per
             # leg give enough requests for a median without holding the run for half an hour.
             theirs = {c: load(peer_port, peer_paths, c, mode, cap=120) for c in ("c1", "c8")}
-            ours = registry_peer[question]
-            result["peer"][question] = {
-                "registry_c1_ms": ours["c1"]["median_ms"],
-                "datasette_c1_ms": theirs["c1"]["median_ms"],
-                "latency_ratio": ours["c1"]["median_ms"] / theirs["c1"]["median_ms"],
-                "registry_c8_rps": ours["c8"]["rps"],
-                "datasette_c8_rps": theirs["c8"]["rps"],
-                "throughput_ratio": ours["c8"]["rps"] / theirs["c8"]["rps"],
-                "datasette": theirs,
-                "paths": peer_paths,
-            }
+            # The gap question both ways: Datasette's canned query lists the gaps only
+            # (like top=0); the default answer also prices and ranks their candidates.
+            ours_as = {"gaps": ("gaps_bare", "gaps"), "coverage": ("coverage",)}[question]
+            for endpoint in ours_as:
+                for cache, rows in (("cold", result["endpoints"]), ("warm", result["warm"])):
+                    ours = rows[endpoint]
+                    result["peer"][f"{question}: {endpoint}, {cache}"] = {
+                        "registry_c1_ms": ours["c1"]["median_ms"],
+                        "datasette_c1_ms": theirs["c1"]["median_ms"],
+                        "latency_ratio": ours["c1"]["median_ms"] / theirs["c1"]["median_ms"],
+                        "registry_c8_rps": ours["c8"]["rps"],
+                        "datasette_c8_rps": theirs["c8"]["rps"],
+                        "throughput_ratio": ours["c8"]["rps"] / theirs["c8"]["rps"],
+                    }
+            result["peer_raw"] = {**result.get("peer_raw", {}), question: theirs}
     report.write(args.out, result)
     print((args.out / "report.md").read_text())
-    errors = [
-        name
-        for name, row in {**result["endpoints"], **{"bare": result["bare"]}}.items()
-        if row["c1"]["errors"] or row["c8"]["errors"]
-    ]
+    rows = {
+        **result["endpoints"],
+        **{f"{name} (warm)": row for name, row in result["warm"].items()},
+        "bare": result["bare"],
+    }
+    errors = [name for name, row in rows.items() if row["c1"]["errors"] or row["c8"]["errors"]]
     if errors:
         print(f"requests failed: {', '.join(errors)}", file=sys.stderr)
         return 1
@@ -231,62 +278,64 @@ def postgres_version(url: str) -> str:
         return str(connection.execute("SHOW server_version").fetchone()[0])
 
 
-def pick_targets(app: Any, url: str, land: str) -> tuple[dict[str, list[str]], dict[str, Any]]:
-    """Paths per endpoint (several organisations, used round-robin) and the peer questions."""
+def pick_targets(
+    app: Any, url: str, land: str, per_kind: int
+) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """Paths per endpoint (used round-robin) and the peer questions.
+
+    The organisations: `per_kind` of every kind (Gemeinde, Gemeindeverband, kreisfreie
+    Stadt, Kreis, Land) from all Länder, in a fixed pseudo-random order.
+    """
     with psycopg.connect(url) as connection:
-        municipalities = [
+        sampled = [
             ars
-            # the bodies carrying the municipal level: a Gemeinde in an Amt or
-            # Verwaltungsgemeinschaft leaves most of it to its Verband
+            for kind in KINDS
             for (ars,) in connection.execute(
-                "SELECT o.ars FROM organisation o LEFT JOIN organisation p ON p.id = o.parent_id "
-                "WHERE o.land_code = %s AND (o.kind = 'gemeindeverband' OR (o.kind = 'gemeinde' "
-                "AND coalesce(p.kind, '') <> 'gemeindeverband')) ORDER BY md5(o.ars) LIMIT 8",
-                (land,),
+                "SELECT ars FROM organisation WHERE kind = %s AND ars IS NOT NULL "
+                "ORDER BY md5(ars) LIMIT %s",
+                (kind, per_kind),
             )
         ]
         services = [
             ozg
             for (ozg,) in connection.execute(
                 "SELECT s.ozg_id FROM offering_count oc JOIN service s ON s.id = oc.service_id "
-                "GROUP BY s.ozg_id ORDER BY sum(oc.organisations) DESC, s.ozg_id LIMIT 4"
+                "GROUP BY s.ozg_id ORDER BY sum(oc.organisations) DESC, s.ozg_id LIMIT 40"
             )
         ]
     client = app.test_client()
-    gap_service, cost_solution, with_gaps = [], [], []
-    for ars in municipalities:
+    candidates, costs = [], []
+    for ars in sampled:
         gaps = client.get(f"/api/v1/organisations/{ars}/gaps").get_json()["gaps"]
-        if not gaps:
-            continue
-        with_gaps.append(ars)
-        with_candidates = [g for g in gaps if g["top_candidates"]] or gaps
-        gap_service.append(with_candidates[0]["service"]["ozg_id"])
-        top = with_candidates[0]["top_candidates"]
-        cost_solution.append(top[0]["solution"] if top else None)
-    municipalities = with_gaps
+        with_candidates = [g for g in gaps if g["top_candidates"]]
+        if with_candidates:
+            first = with_candidates[0]
+            candidates.append((ars, first["service"]["ozg_id"]))
+            costs.append((ars, first["top_candidates"][0]["solution"]))
     org = "/api/v1/organisations/"
     endpoints = {
-        "gaps": [f"{org}{ars}/gaps" for ars in municipalities],
-        "candidates": [
-            f"{org}{ars}/candidates?service={svc}"
-            for ars, svc in zip(municipalities, gap_service, strict=True)
-        ],
-        "cost": [
-            f"/api/v1/solutions/{slug}/cost?for={ars}"
-            for ars, slug in zip(municipalities, cost_solution, strict=True)
-            if slug
-        ],
+        "gaps": [f"{org}{ars}/gaps" for ars in sampled],
+        "gaps_bare": [f"{org}{ars}/gaps?top=0" for ars in sampled],
+        "candidates": [f"{org}{ars}/candidates?service={svc}" for ars, svc in candidates],
+        "cost": [f"/api/v1/solutions/{slug}/cost?for={ars}" for ars, slug in costs],
         "coverage": [f"/api/v1/services/{ozg}/coverage" for ozg in services],
-        "scorecard": [f"{org}{ars}/scorecard" for ars in municipalities],
+        "scorecard": [f"{org}{ars}/scorecard" for ars in sampled],
         "rankings": [f"/api/v1/rankings?region={land}0000000000"],
-        "organisation": [f"{org}{ars}" for ars in municipalities],
+        "organisation": [f"{org}{ars}" for ars in sampled],
         "list": [f"/api/v1/organisations?kind=gemeinde&land={land}&page={n}" for n in (1, 2, 3, 4)],
     }
     questions = {
-        "gaps": (endpoints["gaps"], [peer.gaps_path(PEER_DB, ars) for ars in municipalities]),
+        "gaps": (endpoints["gaps"], [peer.gaps_path(PEER_DB, ars) for ars in sampled]),
         "coverage": (endpoints["coverage"], [peer.coverage_path(PEER_DB, s) for s in services]),
     }
     return endpoints, questions
+
+
+def etag_of(port: int, path: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as answer:
+        return str(answer.headers["ETag"])
 
 
 def agree(app: Any, ours: str, port: int, theirs: str, question: str) -> None:
@@ -307,7 +356,12 @@ def agree(app: Any, ours: str, port: int, theirs: str, question: str) -> None:
 
 
 def load(
-    port: int, paths: list[str], concurrency: str, mode: dict[str, Any], cap: int = 600
+    port: int,
+    paths: list[str],
+    concurrency: str,
+    mode: dict[str, Any],
+    cap: int = 600,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One load-generator run; a slow server is cut off after `cap` seconds (see `capped`)."""
     command = [
@@ -323,6 +377,7 @@ def load(
         str(mode["warmup"]),
         "--duration-cap",
         str(cap),
+        *(f"--header={name}: {value}" for name, value in (headers or {}).items()),
         *paths,
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
