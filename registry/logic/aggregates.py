@@ -25,6 +25,8 @@ from registry.models.stats import (
 
 # Beyond this many organisations one pass over all is cheaper than a long IN list.
 WHOLESALE = 3_000
+# Beyond this many solutions with changed adoptions, recount them whole (bulk writes).
+NARROW_SOLUTIONS = 20
 
 
 def recount(session: Session, mark: Stale) -> None:
@@ -57,13 +59,24 @@ def recount(session: Session, mark: Stale) -> None:
         mark.organisations |= mark.touched
     # Every change reaches due_offering through the solutions it concerns (a touched
     # organisation through the solutions reaching it, a service through those implementing
-    # it): recounted by solution first, the two counts are then sums of it.
+    # it) and is recounted by solution; a changed adoption only moves the rows of its
+    # organisation (its subtree, rolled out). The two counts are then sums of it.
+    narrow = _adopted(session, mark)
     if mark.solutions:
         ids = sorted(mark.solutions)
         session.execute(delete(DueOffering).where(DueOffering.solution_id.in_(ids)))
         session.execute(delete(OfferingCount).where(OfferingCount.solution_id.in_(ids)))
         _insert_due(session, ids)
         _insert_counts(session, ids)
+    for solution_id, reached in sorted(narrow.items()):
+        session.execute(
+            delete(DueOffering).where(
+                DueOffering.solution_id == solution_id, DueOffering.organisation_id.in_(reached)
+            )
+        )
+        _insert_due(session, [solution_id], reached)
+        session.execute(delete(OfferingCount).where(OfferingCount.solution_id == solution_id))
+        _insert_counts(session, [solution_id])
     scope = _organisations(mark)
     if scope is not None:
         # Materialised once: the DELETE and the INSERT must see the same set.
@@ -76,6 +89,28 @@ def recount(session: Session, mark: Stale) -> None:
                 delete(OrganisationOffered).where(OrganisationOffered.organisation_id.in_(ids))
             )
             _insert_offered(session, ids)
+
+
+def _adopted(session: Session, mark: Stale) -> dict[int, list[int]]:
+    """Per solution whose adoptions alone changed, the organisations whose rows may have
+    moved; a solution recounted whole anyway, or reaching too many, joins mark.solutions."""
+    narrow = {s: orgs for s, orgs in mark.adopted.items() if s not in mark.solutions}
+    if len(narrow) > NARROW_SOLUTIONS:  # a bulk change: whole solutions are cheaper
+        mark.solutions |= set(narrow)
+        return {}
+    C = OrganisationClosure
+    found: dict[int, list[int]] = {}
+    for solution_id, (own, subtrees) in narrow.items():
+        reached = select(Organisation.id).where(Organisation.id.in_(sorted(own)))
+        if subtrees:
+            below = select(C.descendant_id).where(C.ancestor_id.in_(sorted(subtrees)))
+            reached = select(union(reached, below).subquery().c[0])
+        ids = sorted(set(session.scalars(reached)))
+        if len(ids) > WHOLESALE:
+            mark.solutions.add(solution_id)
+        else:
+            found[solution_id] = ids
+    return found
 
 
 def equals_full_recount(session: Session) -> bool:
@@ -173,11 +208,19 @@ def _insert_levels(session: Session, organisation_ids: list[int] | None) -> None
     )
 
 
-def _insert_due(session: Session, solution_ids: list[int] | None) -> None:
+def _insert_due(
+    session: Session, solution_ids: list[int] | None, organisation_ids: list[int] | None = None
+) -> None:
     """The effective offering (registry.logic.duties.offering), only where the
     organisation is due for the service at the level the service has in its Land."""
-    off = duties.offering(solution_ids=solution_ids)
-    duty = duties.duty_table()
+    if organisation_ids is not None and not organisation_ids:
+        return
+    off = duties.offering(solution_ids=solution_ids, organisation_id=organisation_ids)
+    duty = duties.duty_table(
+        None
+        if organisation_ids is None
+        else select(Organisation.id).where(Organisation.id.in_(organisation_ids))
+    )
     levels = duties.service_levels()
     rows = (
         select(off.c.organisation_id, off.c.service_id, off.c.solution_id, duty.c.land_code)

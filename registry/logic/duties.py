@@ -224,7 +224,7 @@ def due_pairs(
 
 def offering(
     *,
-    organisation_id: int | Select[Any] | None = None,
+    organisation_id: int | list[int] | Select[Any] | None = None,
     service_ids: Select | list[int] | None = None,
     solution_ids: Select | list[int] | None = None,
 ) -> Subquery:

@@ -111,6 +111,10 @@ class Stale:
 
     everything: bool = False
     solutions: set[int] = field(default_factory=set)  # due_offering, offering_count rows
+    # Adoptions changed: per solution, the organisations (and the subtrees, for a scope
+    # `subordinates`) whose due_offering rows of that solution it can move; the rest of
+    # the solution's rows stay. A solution also in `solutions` is recounted whole.
+    adopted: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
     organisations: set[int] = field(default_factory=set)  # organisation_offered rows
     subtrees: set[int] = field(default_factory=set)  # ... of these and all below them
     reached_by: set[int] = field(default_factory=set)  # ... of all offering these solutions
@@ -127,6 +131,7 @@ class Stale:
             or self.services
             or self.touched
             or self.solutions
+            or self.adopted
             or self.organisations
             or self.subtrees
             or self.reached_by
@@ -155,9 +160,12 @@ def _changed(obj: Any, names: tuple[str, ...]) -> bool:
 def _note_adoption(mark: Stale, adoption: Adoption, state: str) -> None:
     if state == "dirty" and not _changed(adoption, ADOPTION_FIELDS):
         return
-    mark.solutions |= _values(adoption, "solution_id")
     wide = "subordinates" in _values(adoption, "scope")
-    (mark.subtrees if wide else mark.organisations).update(_values(adoption, "organisation_id"))
+    organisations = _values(adoption, "organisation_id")
+    (mark.subtrees if wide else mark.organisations).update(organisations)
+    for solution_id in _values(adoption, "solution_id"):
+        own, subtrees = mark.adopted.setdefault(solution_id, (set(), set()))
+        (subtrees if wide else own).update(organisations)
 
 
 def _note_solution(mark: Stale, solution: Solution, state: str) -> None:
