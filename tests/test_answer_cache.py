@@ -88,3 +88,24 @@ def test_every_sequence_read_is_kept_with_the_headers_of_a_computed_one(
     assert len(count_statements) == 1
     assert again.data == first.data
     assert dict(again.headers) == dict(first.headers)
+
+
+def test_an_answer_to_a_token_is_never_kept_nor_given_to_anyone_else(client, anonymous, cache):
+    """The audit trail is an admin's: an admin's answer must not reach an anonymous
+    reader from memory (the key does not say who asked), so answers to tokens are not
+    kept and tokens are not answered from the cache."""
+    f.nrw_with_bochum(client)
+    assert client.get("/api/v1/audit").status_code == 200
+    assert len(cache) == 0
+    refused = anonymous.get("/api/v1/audit")
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+    anonymous.get(f"{BOCHUM}/gaps")  # kept for anonymous readers ...
+    assert len(cache) == 1
+    count_before = len(cache)
+    assert client.get(f"{BOCHUM}/gaps").status_code == 200  # ... an admin's is computed
+    assert len(cache) == count_before
+
+
+def test_json_dumps_with_ensure_ascii_is_honoured(app):
+    with app.app_context():
+        assert app.json.dumps({"ö": 1}, ensure_ascii=True) == '{"\\u00f6": 1}'

@@ -8,7 +8,9 @@ computed under tag T for path P is the answer for (T, P) until the tag moves: ke
 a repeated question costs the tag lookup and no analysis. A write makes every older entry
 unreachable (they age out of the LRU); nothing has to be invalidated by hand.
 
-Per process (gunicorn worker), bounded by bytes (`ANSWER_CACHE_BYTES`, env
+Only anonymous reads use it (an answer to a token may depend on who asks: the audit trail
+is an admin's), so with REGISTRY_READS_REQUIRE_TOKEN it is idle. Per process (gunicorn
+worker), bounded by bytes (`ANSWER_CACHE_BYTES`, env
 `REGISTRY_ANSWER_CACHE_MB`, default 32; 0 turns it off). The benchmark reports figures
 with a cold cache and a warm one separately.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 EXTENSION = "answer_cache"
 
@@ -68,10 +70,19 @@ def _key(tag: str) -> tuple[str, str]:
     return (tag, request.full_path)
 
 
+def _usable() -> AnswerCache | None:
+    """The cache, for an anonymous GET only: an answer given to a token (the audit trail
+    to an admin) may depend on who asks, and the key does not say who asked."""
+    cache = _cache()
+    if cache is None or request.method != "GET" or g.get("principal") is not None:
+        return None
+    return cache
+
+
 def lookup(tag: str) -> Response | None:
     """The answer already computed for this request under this tag, if kept."""
-    cache = _cache()
-    if cache is None or request.method != "GET":
+    cache = _usable()
+    if cache is None:
         return None
     found = cache.get(_key(tag))
     if found is None:
@@ -82,8 +93,8 @@ def lookup(tag: str) -> Response | None:
 
 def keep(tag: str, answer: Response) -> None:
     """Keep a finished 200 answer to a GET (before a 304 replaces it)."""
-    cache = _cache()
-    if cache is None or request.method != "GET" or answer.status_code != 200:
+    cache = _usable()
+    if cache is None or answer.status_code != 200:
         return
     if answer.direct_passthrough or answer.is_streamed:
         return

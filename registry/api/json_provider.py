@@ -1,10 +1,12 @@
 """Flask's JSON provider with orjson as the encoder.
 
-Answers are encoded as the default provider encodes them (keys in the schema's order, no
-ASCII escaping, Decimal as a string, a date as an HTTP date, dataclasses as objects), but
-several times faster: the analysis answers hold hundreds of priced candidates. Request
-bodies are still decoded by the standard library (its errors and number handling are what
-the error handlers expect).
+Answers (`response()`) are the bytes the default provider gives (keys in the schema's
+order, no ASCII escaping, Decimal as a string, a date as an HTTP date, dataclasses as
+objects), but several times faster; `dumps()` without arguments is compact where the
+standard library puts a space after `,` and `:` (error bodies), and floats under 1e-4 are
+written without an exponent (the same values either way). The analysis answers hold
+hundreds of priced candidates. Request bodies are still decoded by the standard library
+(its errors and number handling are what the error handlers expect).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class OrjsonProvider(DefaultJSONProvider):
         return answer(body, mimetype=self.mimetype)  # type: ignore[no-any-return]
 
     def _encode(self, obj: Any, kwargs: dict[str, Any]) -> bytes:
-        if kwargs.get("indent") or kwargs.get("cls") or kwargs.get("separators"):
+        if set(kwargs) - {"default", "sort_keys"}:  # indent, separators, ensure_ascii, ...
             return super().dumps(obj, **kwargs).encode()  # not what answers use
         option = OPTIONS | (orjson.OPT_SORT_KEYS if kwargs.get("sort_keys") else 0)
         return orjson.dumps(obj, default=kwargs.get("default", self.default), option=option)

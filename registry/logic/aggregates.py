@@ -51,10 +51,14 @@ def recount(session: Session, mark: Stale) -> None:
         mark.reached_by |= implementing
     if mark.touched:
         touched = sorted(mark.touched)
-        session.execute(
-            delete(OrganisationLevel).where(OrganisationLevel.organisation_id.in_(touched))
-        )
-        _insert_levels(session, touched)
+        if len(touched) > WHOLESALE:  # a Land's or Germany's import: all, no long IN lists
+            session.execute(delete(OrganisationLevel))
+            _insert_levels(session, None)
+        else:
+            session.execute(
+                delete(OrganisationLevel).where(OrganisationLevel.organisation_id.in_(touched))
+            )
+            _insert_levels(session, touched)
         mark.solutions |= set(session.scalars(_reaching(sorted(mark.touched))))
         mark.organisations |= mark.touched
     # Every change reaches due_offering through the solutions it concerns (a touched
