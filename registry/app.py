@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from registry import config as settings
+from registry import web
 from registry.api import (
     adoptions,
     analysis,
@@ -79,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for module in (organisations, services, solutions, adoptions, analysis, changes, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs_assets.blp)
+    app.register_blueprint(web.blp)  # the German pages (not part of the API contract)
     register_error_handlers(app)
     guards.init_app(app)
     return app

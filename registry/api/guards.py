@@ -107,6 +107,11 @@ def _security_headers(response: Response) -> Response:
             "default-src 'none'; script-src 'self' 'unsafe-inline'; "
             "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
         )
+    elif response.mimetype == "text/html":  # the pages: own styles, fonts, icons only
+        policy = (
+            "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        )
     else:
         policy = "default-src 'none'; frame-ancestors 'none'"
     response.headers.setdefault("Content-Security-Policy", policy)
