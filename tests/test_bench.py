@@ -24,6 +24,7 @@ ENDPOINTS = {
     "rankings",
     "organisation",
     "list",
+    "page",
 }
 
 

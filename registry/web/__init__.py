@@ -8,17 +8,22 @@ here or in the templates.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
 from registry.db import get_session
-from registry.errors import NotFound
-from registry.logic import analysis, lookup, search
+from registry.errors import Invalid, NotFound
+from registry.logic import adoptions, analysis, budget, costs, lookup, prices, search
+from registry.logic import coverage as coverage_logic
 from registry.models import Organisation
 from registry.web import format as fmt
+from registry.web import tiles
 
 blp = Blueprint(
     "web",
@@ -104,5 +109,211 @@ def municipality(key: str) -> Any:
         gaps=gaps,
         by_field=sorted(by_field.items()),
         in_progress=in_progress,
+        years=YEARS,
+    )
+
+
+CSV_COLUMNS = (
+    "OZG-ID",
+    "Leistung",
+    "Themenfeld",
+    "Ebene",
+    "Beste Lösung",
+    "Gebaut von",
+    "Gesperrt, weil",
+    "Anbindung (EUR)",
+    "Je Jahr (EUR)",
+    f"{YEARS} Jahre (EUR)",
+    "Nutzer in der Nähe",
+)
+
+
+@blp.get("/kommune/<key>/luecken.csv")
+def gaps_csv(key: str) -> Any:
+    """The gap list for spreadsheets: `;`, UTF-8 with BOM, decimal commas."""
+    session = get_session()
+    try:
+        org = lookup.organisation(session, key)
+    except NotFound:
+        return render_template("not_found.html", key=key), 404
+    gaps = analysis.gaps_view(session, org, years=YEARS, sort="score", top=1)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for gap in gaps["gaps"]:
+        service, best = gap["service"], (gap["top_candidates"] or [None])[0]
+        cost = best.cost if best else None
+        builder = best.solution.builder if best else None
+        writer.writerow(
+            [
+                service.ozg_id,
+                fmt.spreadsheet_text(service.name),
+                fmt.spreadsheet_text(service.themenfeld),
+                service.executing_level,
+                fmt.spreadsheet_text(best.solution.name if best else ""),
+                fmt.spreadsheet_text(builder.name if builder else ""),
+                fmt.spreadsheet_text(best.blocked_reason if best else ""),
+                fmt.spreadsheet_euro(cost.onboarding_cents if cost else None),
+                fmt.spreadsheet_euro(cost.annual_cents if cost else None),
+                fmt.spreadsheet_euro(cost.total_cents if cost else None),
+                fmt.spreadsheet_text(", ".join(n.name for n in best.nearby) if best else ""),
+            ]
+        )
+    name = f"luecken-{org.ars or org.slug}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),  # the BOM: spreadsheets then read UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blp.get("/leistung/<ozg_id>")
+def service(ozg_id: str) -> Any:
+    """A service: coverage per Land (tile map and table) and the solutions in use."""
+    session = get_session()
+    try:
+        found = lookup.service(session, ozg_id, leika=False)
+    except NotFound:
+        return render_template("not_found.html", key=ozg_id), 404
+    covered = analysis.coverage_view(session, found, None, None)
+    lands = [
+        (land, coverage_logic.percent(land.offering, land.due))
+        for land in covered.per_land
+        if land.land_code
+    ]
+    return render_template(
+        "service.html",
+        service=found,
+        covered=covered,
+        lands=lands,
+        percent=coverage_logic.percent(covered.offering, covered.due),
+        tiles=tiles.tiles({land.land_code: value for land, value in lands}),
+        size=tiles.SIZE,
+        width=tiles.WIDTH,
+        height=tiles.HEIGHT,
+    )
+
+
+def _business_case(key: str) -> tuple[dict[str, Any] | None, int]:
+    """The chosen candidates (`pick`, repeated) costed as one budget; None and 404 for an
+    unknown municipality."""
+    session = get_session()
+    try:
+        org = lookup.organisation(session, key)
+    except NotFound:
+        return None, 404
+    picks = [p for p in request.args.getlist("pick") if p][:50]
+    problem = None
+    try:
+        found = budget.budget(session, org, years=YEARS, pick=picks or None)
+    except Invalid as invalid:
+        messages = (invalid.errors or {}).values()
+        problem = "; ".join(
+            str(m) for ms in messages for m in (ms if isinstance(ms, list) else [ms])
+        )
+        found = budget.budget(session, org, years=YEARS)
+    return {"org": org, "found": found, "picks": picks, "problem": problem, "years": YEARS}, 200
+
+
+@blp.get("/kommune/<key>/nachnutzung")
+def business_case(key: str) -> Any:
+    """A one-page business case ("Nachnutzung") for the chosen candidates, printable."""
+    context, status = _business_case(key)
+    if context is None:
+        return render_template("not_found.html", key=key), status
+    return render_template("business_case.html", pdf=False, **context)
+
+
+@blp.get("/kommune/<key>/nachnutzung.pdf")
+def business_case_pdf(key: str) -> Any:
+    """The same page as a PDF (WeasyPrint; styles and fonts from disk, never the network)."""
+    context, status = _business_case(key)
+    if context is None:
+        return render_template("not_found.html", key=key), status
+    from weasyprint import HTML, URLFetcher  # a heavy import: only when a PDF is asked
+
+    page = render_template("business_case.html", pdf=True, **context)
+    static = Path(blp.static_folder or "")
+    pdf = HTML(
+        string=page,
+        base_url=f"{static.as_uri()}/",
+        url_fetcher=URLFetcher(allowed_protocols={"file", "data"}),
+    ).write_pdf(pdf_variant="pdf/ua-1")
+    org = context["org"]
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="nachnutzung-{org.ars or org.slug}.pdf"'
+        },
+    )
+
+
+def _organisation_named(session: Any, text: str) -> Organisation | None:
+    """An organisation by key (ARS or slug), else the best search hit for the name."""
+    try:
+        return lookup.organisation(session, text)
+    except NotFound:
+        hits, _ = search.search(session, text, types=["organisation"], page=1, page_size=1)
+        return lookup.organisation(session, hits[0].key) if hits else None
+
+
+@blp.get("/kommune/<key>/vergleich")
+def compare(key: str) -> Any:
+    """Two municipalities side by side: what each offers that the other lacks."""
+    session = get_session()
+    try:
+        a = lookup.organisation(session, key)
+    except NotFound:
+        return render_template("not_found.html", key=key), 404
+    other = request.args.get("mit", "").strip()[:100]
+    b = _organisation_named(session, other) if other else None
+    if b is None:
+        return render_template(
+            "compare.html", a=a, other=other, view=None
+        ), 200 if not other else 404
+    view = analysis.compare_view(session, a, b)
+    cards = {o.id: analysis.scorecard_view(session, o) for o in (a, b)}
+    return render_template("compare.html", a=a, b=b, other=other, view=view, cards=cards)
+
+
+MODELS = {
+    "flat": "Pauschale je Jahr",
+    "per_capita": "Betrag je Einwohnerin und Einwohner",
+    "tiered": "Staffel nach Einwohnerzahl",
+    "koenigstein": "Anteil nach Königsteiner Schlüssel",
+    "composite": "zusammengesetzt (mehrere Schlüssel, siehe Grundlage)",
+    "free": "kostenfrei",
+}
+
+
+@blp.get("/loesung/<slug>")
+def solution(slug: str) -> Any:
+    """A solution: builder, price model in words, adopters, the cost for a municipality."""
+    session = get_session()
+    try:
+        found = lookup.solution(session, slug)
+    except NotFound:
+        return render_template("not_found.html", key=slug), 404
+    period = prices.latest(found.prices) if found.prices else None
+    live = adoptions.list_adoptions(session, page=1, page_size=100, solution=slug, status="live")
+    asked = request.args.get("fuer", "").strip()[:100]
+    org = _organisation_named(session, asked) if asked else None
+    estimate, unavailable = None, None
+    if org is not None:
+        try:
+            estimate = analysis.cost_view(session, found, org, YEARS)
+        except costs.CostUnavailable as missing:
+            unavailable = missing.reason
+    return render_template(
+        "solution.html",
+        solution=found,
+        model=MODELS.get(prices.model_of(period), "–") if period else "kein Preis erfasst",
+        adopters=live.items,
+        adopters_total=live.total_items,
+        asked=asked,
+        org=org,
+        estimate=estimate,
+        unavailable=unavailable,
         years=YEARS,
     )

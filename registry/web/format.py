@@ -40,3 +40,19 @@ def day(value: date | str | None) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value)
     return f"{value:%d.%m.%Y}"
+
+
+def spreadsheet_euro(cents: int | None) -> str:
+    """1234567 -> '12345,67': a decimal comma and no thousands dots, which spreadsheets
+    set to German read as a number; empty when unknown."""
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole},{rest:02d}"
+
+
+def spreadsheet_text(value: str | None) -> str:
+    """A cell a spreadsheet must not run as a formula (=, +, -, @ first: quoted)."""
+    text = value or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

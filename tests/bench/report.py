@@ -37,6 +37,14 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
             "x",
         )
     check("coverage: median at c=1", result["endpoints"]["coverage"]["c1"]["median_ms"], 50, "ms")
+    rows = result["endpoints"]
+    shown = rows["gaps"]["c1"]["median_ms"] + rows["scorecard"]["c1"]["median_ms"]
+    check(
+        "municipality page / the API answers it shows (gaps + scorecard), median c=1",
+        rows["page"]["c1"]["median_ms"] / shown,
+        1.5,
+        "x",
+    )
     bare = result["bare"]["c1"]["median_ms"]
     check(
         "gaps revalidated (304): median / bare route",

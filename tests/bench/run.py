@@ -323,6 +323,8 @@ def pick_targets(
         "rankings": [f"/api/v1/rankings?region={land}0000000000"],
         "organisation": [f"{org}{ars}" for ars in sampled],
         "list": [f"/api/v1/organisations?kind=gemeinde&land={land}&page={n}" for n in (1, 2, 3, 4)],
+        # the municipality page (registry/web): its gaps (five years) and scorecard, in HTML
+        "page": [f"/kommune/{ars}" for ars in sampled],
     }
     questions = {
         "gaps": (endpoints["gaps"], [peer.gaps_path(PEER_DB, ars) for ars in sampled]),
