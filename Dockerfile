@@ -15,9 +15,9 @@ WORKDIR /app
 # Pango and HarfBuzz for WeasyPrint (the business case as PDF); Debian bookworm's versions.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0=1.50.12+ds-1 \
-        libpangoft2-1.0-0=1.50.12+ds-1 \
-        libharfbuzz-subset0=6.0.0+dfsg-3 \
+        libpango-1.0-0=1.50.12+ds-1* \
+        libpangoft2-1.0-0=1.50.12+ds-1* \
+        libharfbuzz-subset0=6.0.0+dfsg-3* \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 registry \

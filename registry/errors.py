@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response, has_request_context, json, request
 from sqlalchemy.exc import (
     DataError,
     DisconnectionError,
@@ -114,7 +114,19 @@ CONSTRAINT_FIELDS = {
 }
 
 
+PAGE_PREFIXES = ("/kommune/", "/leistung/", "/loesung/")
+
+
+def is_page(path: str) -> bool:
+    """The pages' own URL space (registry.web); everything else answers problem+json."""
+    return path == "/" or path.startswith(PAGE_PREFIXES)
+
+
 def problem(status: int, title: str, detail: str, *, type_: str = "about:blank", **extra: Any):
+    if has_request_context() and is_page(request.path):  # a person's page: German HTML
+        from registry.web import error_page
+
+        return error_page(status, detail)
     body = {"type": type_, "title": title, "status": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)

@@ -127,7 +127,7 @@ def test_tiles_are_shaded_by_share_and_cover_every_land():
     assert len(drawn) == 16 and len({(t.x, t.y) for t in drawn}) == 16
     by = {t.abbreviation: t for t in drawn}
     assert by["NW"].fill == tiles.SHADES[0] and by["BY"].fill == tiles.SHADES[4]
-    assert by["SH"].fill == tiles.SHADES[2] and by["SH"].label == "60\u00a0%"
+    assert by["SH"].fill == tiles.SHADES[3] and by["SH"].label == "60\u00a0%"  # as shown
     assert by["HE"].fill == tiles.NO_DUTY and by["HE"].label == "–"
     assert by["BY"].text_fill == "#ffffff" and by["NW"].text_fill == "#1a1a1a"
 
@@ -203,6 +203,25 @@ def test_a_solution_page_gives_the_price_model_and_the_cost_for_a_municipality(a
     assert "zusammengesetzt" in page  # three keys combined (issue 15's seed)
     for cents in ("onboarding_cents", "annual_cents", "total_cents"):
         assert fmt.euro(api[cents]) in page
-    assert api["basis"] in page
+    assert f'<span lang="en">{api["basis"]}</span>' in html.unescape(
+        anonymous.get("/loesung/elfe?fuer=Mülheim an der Ruhr").get_data(as_text=True)
+    )  # the basis is English text: marked as such on the German page
     assert "In Betrieb bei" in page
     assert anonymous.get("/loesung/no-such-solution").status_code == 404
+
+
+def test_errors_on_pages_are_german_html_and_the_api_keeps_problem_json(anonymous):
+    page = anonymous.get("/kommune/" + "9" * 300)  # not a key: still a page of ours
+    assert page.mimetype == "text/html" and page.status_code == 404
+    assert anonymous.get("/kommune/").mimetype == "text/html"  # no such route
+    assert anonymous.get("/leistung/12345").get_data(as_text=True).count("Keine Leistung") == 1
+    api = anonymous.get("/api/v1/organisations/059999999999")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+
+
+def test_a_land_link_and_the_tile_labels_round_half_up():
+    from registry.web import tiles
+
+    drawn = {t.abbreviation: t for t in tiles.tiles({"05": 12.5, "09": 19.6})}
+    assert drawn["NW"].label == "13\u00a0%"
+    assert drawn["BY"].label == "20\u00a0%" and drawn["BY"].fill == tiles.SHADES[1]

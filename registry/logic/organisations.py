@@ -66,6 +66,16 @@ def list_organisations(
     return paginate(session, stmt, page=page, page_size=page_size)
 
 
+def lands(session: Session) -> list[tuple[str | None, str]]:
+    """(ARS, name) of the 16 Länder, in the order of their codes."""
+    rows = session.execute(
+        select(Organisation.ars, Organisation.name)
+        .where(Organisation.kind == "land")
+        .order_by(Organisation.land_code)
+    )
+    return [(ars, name) for ars, name in rows]
+
+
 def create(session: Session, data: dict[str, Any]) -> Organisation:
     org = Organisation()
     _apply(session, org, data)

@@ -15,11 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from sqlalchemy import select
 
 from registry.db import get_session
 from registry.errors import Invalid, NotFound
-from registry.logic import adoptions, analysis, budget, costs, lookup, prices, search
+from registry.logic import (
+    adoptions,
+    analysis,
+    budget,
+    costs,
+    lookup,
+    organisations,
+    prices,
+    search,
+)
 from registry.logic import coverage as coverage_logic
 from registry.models import Organisation
 from registry.web import format as fmt
@@ -72,6 +80,26 @@ def _day(value: Any) -> str:
     return fmt.day(value)
 
 
+TITLES = {
+    400: "Ungültige Anfrage",
+    401: "Anmeldung nötig",
+    403: "Kein Zugriff",
+    404: "Nicht gefunden",
+    405: "Nicht erlaubt",
+    413: "Anfrage zu groß",
+    414: "Adresse zu lang",
+    422: "Ungültige Angaben",
+    503: "Vorübergehend nicht erreichbar",
+}
+
+
+def error_page(status: int, detail: str) -> Response:
+    """An error on a page, for a person: German, HTML, the same status."""
+    title = TITLES.get(status, "Fehler")
+    page = render_template("error.html", title=title, detail=detail, status=status)
+    return Response(page, status=status, mimetype="text/html")
+
+
 @blp.get("/")
 def start() -> str:
     session = get_session()
@@ -79,12 +107,7 @@ def start() -> str:
     hits: list[search.Hit] = []
     if query:
         hits, _ = search.search(session, query, types=["organisation"], page=1, page_size=25)
-    lands = session.execute(
-        select(Organisation.ars, Organisation.name)
-        .where(Organisation.kind == "land")
-        .order_by(Organisation.land_code)
-    ).all()
-    return render_template("start.html", query=query, hits=hits, lands=lands)
+    return render_template("start.html", query=query, hits=hits, lands=organisations.lands(session))
 
 
 @blp.get("/kommune/<key>")
@@ -174,7 +197,7 @@ def service(ozg_id: str) -> Any:
     try:
         found = lookup.service(session, ozg_id, leika=False)
     except NotFound:
-        return render_template("not_found.html", key=ozg_id), 404
+        return render_template("not_found.html", key=ozg_id, what="Keine Leistung"), 404
     covered = analysis.coverage_view(session, found, None, None)
     lands = [
         (land, coverage_logic.percent(land.offering, land.due))
@@ -294,7 +317,7 @@ def solution(slug: str) -> Any:
     try:
         found = lookup.solution(session, slug)
     except NotFound:
-        return render_template("not_found.html", key=slug), 404
+        return render_template("not_found.html", key=slug, what="Keine Lösung"), 404
     period = prices.latest(found.prices) if found.prices else None
     live = adoptions.list_adoptions(session, page=1, page_size=100, solution=slug, status="live")
     asked = request.args.get("fuer", "").strip()[:100]

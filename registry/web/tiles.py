@@ -51,8 +51,9 @@ def tiles(percent_by_land: dict[str, float | None]) -> list[Tile]:
         if value is None:
             fill, label = NO_DUTY, "–"
         else:
-            fill = SHADES[min(4, int(value // 20))]
-            label = f"{round(value)}\u00a0%"
+            shown = int(value + 0.5)  # half up, as the table's percent
+            fill = SHADES[min(4, shown // 20)]
+            label = f"{shown}\u00a0%"
         dark = fill in SHADES[3:]
         found.append(
             Tile(
