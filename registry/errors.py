@@ -114,7 +114,7 @@ CONSTRAINT_FIELDS = {
 }
 
 
-PAGE_PREFIXES = ("/kommune/", "/leistung/", "/loesung/")
+PAGE_PREFIXES = ("/kommune/", "/leistung/", "/loesung/", "/gebiet/")
 
 
 def is_page(path: str) -> bool:

@@ -132,6 +132,9 @@ def test_the_journey_by_keyboard_with_axe_on_every_page(backend, tmp_path):
                 page.goto(f"{base}/leistung/10124")
                 assert page.locator("svg[role=img] title").count() == 1
                 assert serious_violations(page) == []
+                for path in ("/gebiet/050000000000", "/kommune/059999999999"):
+                    page.goto(f"{base}{path}")  # browsing by Land; an error page
+                    assert serious_violations(page) == [], path
             except Exception:
                 page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
                 print(f"screenshot: {tmp_path / 'failure.png'}")

@@ -23,7 +23,7 @@ def test_start_page_finds_a_municipality_without_its_umlaut(anonymous):
     page = _text(anonymous.get("/?q=Muelheim an der Ruhr"))
     assert '<html lang="de"' in page
     assert f'href="/kommune/{MUELHEIM}">Mülheim an der Ruhr</a>' in page
-    assert 'href="/kommune/050000000000">Nordrhein-Westfalen</a>' in page  # browse by Land
+    assert 'href="/gebiet/050000000000">Nordrhein-Westfalen</a>' in page  # browse by Land
     assert "<script" not in page  # works without JavaScript
 
 
@@ -225,3 +225,14 @@ def test_a_land_link_and_the_tile_labels_round_half_up():
     drawn = {t.abbreviation: t for t in tiles.tiles({"05": 12.5, "09": 19.6})}
     assert drawn["NW"].label == "13\u00a0%"
     assert drawn["BY"].label == "20\u00a0%" and drawn["BY"].fill == tiles.SHADES[1]
+
+
+def test_browse_a_land_down_to_its_municipalities(anonymous):
+    land = _text(anonymous.get("/gebiet/050000000000"))
+    assert "Regierungsbezirk Düsseldorf" in land or "Düsseldorf" in land
+    bezirk = anonymous.get("/api/v1/organisations?parent=051000000000&page_size=100").get_json()
+    page = _text(anonymous.get("/gebiet/051000000000"))
+    for item in bezirk["items"]:
+        assert f'href="/kommune/{item["key"]}">{item["name"]}</a>' in page
+    assert f'href="/kommune/{MUELHEIM}">Mülheim an der Ruhr</a>' in page
+    assert anonymous.get("/gebiet/059999999999").status_code == 404

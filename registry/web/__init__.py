@@ -340,3 +340,21 @@ def solution(slug: str) -> Any:
         unavailable=unavailable,
         years=YEARS,
     )
+
+
+BELOW = ("land", "regierungsbezirk", "kreis", "gemeindeverband")  # kinds with bodies below
+
+
+@blp.get("/gebiet/<key>")
+def area(key: str) -> Any:
+    """Browse the tree: the bodies directly below a Land, Regierungsbezirk, Kreis or
+    Gemeindeverband, each with its page (and its own list when it has bodies below)."""
+    session = get_session()
+    try:
+        org = lookup.organisation(session, key)
+    except NotFound:
+        return render_template("not_found.html", key=key, what="Kein Gebiet"), 404
+    below = organisations.list_organisations(session, page=1, page_size=1000, parent=key)
+    return render_template(
+        "area.html", org=org, below=sorted(below.items, key=lambda o: o.name), nested=BELOW
+    )
