@@ -47,6 +47,13 @@ def test_municipality_page_shows_the_api_figures_in_german(anonymous):
             for n in c["nearby_adopters"]:
                 assert n["name"] in page
     assert shown > 0  # Mülheim has priced candidates (ELFE, eWA, ...)
+    channels = {"fit_store": "FIT-Store", "efa_marktplatz": "EfA-Marktplatz"}
+    listed = [c for g in gaps["gaps"] for c in g["top_candidates"]]
+    for c in listed:
+        if c["channel"] in channels:
+            assert f"Bezug: {channels[c['channel']]}" in page
+        if c["requires_land_contract"]:
+            assert "Landesvertrag " + ("liegt vor" if c["land_contracted"] else "fehlt") in page
     # what it has in progress, with the German date (the demo contract of 2025-06-02)
     assert "Unterhaltsvorschuss" in page and "seit 02.06.2025" in page
 
