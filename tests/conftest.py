@@ -156,10 +156,13 @@ def connection(request: pytest.FixtureRequest, engine: Engine, worlds: Any) -> I
 def app(base_app: Flask, connection: Connection) -> Iterator[Flask]:
     """The app, its sessions joined to the test's rolled-back transaction."""
     db = base_app.extensions["registry_db"]
-    original = db.sessionmaker
-    db.sessionmaker = make_sessionmaker(connection, join_transaction_mode="create_savepoint")
+    original = db.sessionmaker, db.read_sessionmaker
+    # Reads too: inside the test's transaction, not outside it (live servers test those).
+    db.sessionmaker = db.read_sessionmaker = make_sessionmaker(
+        connection, join_transaction_mode="create_savepoint"
+    )
     yield base_app
-    db.sessionmaker = original
+    db.sessionmaker, db.read_sessionmaker = original
 
 
 class TokenClient(FlaskClient):

@@ -119,16 +119,24 @@ def test_figures_equal_a_full_recount_after_every_commit(world, session, seed):
         assert_exact(session)
 
 
-def test_a_service_no_solution_implements_recounts_nothing(world, client, count_statements):
+def test_a_service_no_solution_implements_recounts_no_offering(
+    world, client, count_statements, session
+):
+    """Its level moves the due counts (organisation_offered, service_level), never the
+    offering figures: nobody offers it."""
     count_statements.statements.clear()
     f.service(client, "10600", "gemeinde")
     client.patch("/api/v1/services/10600", json={"executing_level": "kreis"})
-    touched = [
-        s
-        for s in count_statements.statements
-        if "offering_count" in s or "organisation_offered" in s
-    ]
+    writes = (
+        "INSERT INTO offering_count",
+        "INSERT INTO due_offering",
+        "DELETE FROM offering_count",
+        "DELETE FROM due_offering",
+    )
+    touched = [s for s in count_statements.statements if s.startswith(writes)]
     assert touched == []
+    assert any("INSERT INTO service_level" in s for s in count_statements.statements)
+    assert_exact(session)
     count_statements.statements.clear()
     client.patch(f"/api/v1/services/{SERVICES[0]}", json={"executing_level": "land"})
     assert any("offering_count" in s for s in count_statements.statements)  # alpha implements it

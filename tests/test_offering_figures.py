@@ -25,9 +25,20 @@ def figures(session):
     offered = session.execute(
         select(Organisation.ars, OrganisationOffered.offered)
         .join(Organisation, Organisation.id == OrganisationOffered.organisation_id)
+        .where(OrganisationOffered.offered > 0)
         .order_by(Organisation.ars)
     ).all()
     return set(counts), dict(offered)
+
+
+def due_counts(session):
+    return dict(
+        session.execute(
+            select(Organisation.ars, OrganisationOffered.due).join(
+                Organisation, Organisation.id == OrganisationOffered.organisation_id
+            )
+        ).all()
+    )
 
 
 def assert_exact(session):
@@ -55,6 +66,9 @@ def test_figures_follow_every_write(client, session):
     f.solution(client, "alpha", NRW, [G1, G2], efa=True)
     f.solution(client, "beta", NRW, [K1], efa=True)
     assert assert_exact(session) == (set(), {})
+    # Every organisation due for something has its row, with its due count: the Land is
+    # due for none of these services, the Kreis for K1, its Gemeinden for G1 and G2.
+    assert due_counts(session) == {KREIS: 1, W1: 2, W2: 2, BOCHUM: 3}
 
     own = f.adoption(client, W1, "alpha")
     _, offered = assert_exact(session)
@@ -105,6 +119,17 @@ def test_figures_follow_every_write(client, session):
     patch = client.patch(f"/api/v1/organisations/{BOCHUM}", json={"duties": None})
     assert patch.status_code == 200, patch.get_json()
     assert assert_exact(session)[1] == {W1: 1, BOCHUM: 1}
+
+    # A service's level moves who is due for it, and so everyone's due count.
+    assert due_counts(session) == {KREIS: 1, W1: 2, BOCHUM: 3, W2: 2}
+    patch = client.patch(f"/api/v1/services/{K1}", json={"executing_level": "gemeinde"})
+    assert patch.status_code == 200, patch.get_json()
+    # Bochum carries the Gemeinde level too: it still offers K1; the Kreis is due for none
+    assert assert_exact(session)[1] == {W1: 1, BOCHUM: 1}
+    assert due_counts(session) == {W1: 3, BOCHUM: 3, W2: 3}
+    assert client.delete(f"/api/v1/services/{G2}").status_code == 204
+    assert assert_exact(session)[1] == {W1: 1, BOCHUM: 1}
+    assert due_counts(session) == {W1: 2, BOCHUM: 2, W2: 2}
 
 
 def test_a_failed_write_leaves_the_figures_alone(client, session):

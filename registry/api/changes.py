@@ -131,7 +131,7 @@ class Export(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
-    @blp.reads()
+    @blp.reads(snapshot=True)
     def get(self):
         """Every record as NDJSON, streamed (admins)
 

@@ -162,16 +162,19 @@ class Blueprint(flask_smorest.Blueprint):
         return view
 
     def reads(
-        self, etag: str = conditional.SEQUENCE, *, dated: bool = False
+        self, etag: str = conditional.SEQUENCE, *, dated: bool = False, snapshot: bool = False
     ) -> Callable[[Any], Any]:
         """A read view: its answer carries an ETag — the record's version (`record`) or
         the audit sequence (`sequence`, checked before the view runs; `dated`: with
         today's date, for answers that depend on it) — and a current `If-None-Match`
-        gets 304; documented with the operation."""
+        gets 304; documented with the operation. It reads outside a transaction
+        (registry.db.Database.read_sessionmaker) unless it needs one (`snapshot`: a
+        stream read by a server-side cursor)."""
 
         def decorator(view: Any) -> Any:
             @wraps(view)
             def conditional_view(*args: Any, **kwargs: Any) -> Any:
+                g.read_only = not snapshot
                 early = conditional.start(etag, dated)
                 if early is not None or etag != conditional.SEQUENCE:
                     return early or view(*args, **kwargs)

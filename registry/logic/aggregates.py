@@ -20,6 +20,7 @@ from registry.models.stats import (
     OfferingCount,
     OrganisationLevel,
     OrganisationOffered,
+    ServiceLevel,
     Stale,
 )
 
@@ -31,14 +32,25 @@ NARROW_SOLUTIONS = 20
 
 def recount(session: Session, mark: Stale) -> None:
     if mark.everything:
-        for table in (OfferingCount, OrganisationOffered, DueOffering, OrganisationLevel):
+        for table in (
+            OfferingCount,
+            OrganisationOffered,
+            DueOffering,
+            OrganisationLevel,
+            ServiceLevel,
+        ):
             session.execute(delete(table))
+        _insert_service_levels(session, None)
         _insert_levels(session, None)
         _insert_due(session, None)
         _insert_counts(session, None)
         _insert_offered(session, None)
         return
+    everyone_due = bool(mark.services)
     if mark.services:
+        changed = sorted(mark.services)
+        session.execute(delete(ServiceLevel).where(ServiceLevel.service_id.in_(changed)))
+        _insert_service_levels(session, changed)
         implementing = set(
             session.scalars(
                 select(solution_service.c.solution_id).where(
@@ -82,7 +94,10 @@ def recount(session: Session, mark: Stale) -> None:
         session.execute(delete(OfferingCount).where(OfferingCount.solution_id == solution_id))
         _insert_counts(session, [solution_id])
     scope = _organisations(mark)
-    if scope is not None:
+    if everyone_due:  # who is due for a service changed: every organisation's due count
+        session.execute(delete(OrganisationOffered))
+        _insert_offered(session, None)
+    elif scope is not None:
         # Materialised once: the DELETE and the INSERT must see the same set.
         ids = sorted(set(session.scalars(scope)))
         if len(ids) > WHOLESALE:
@@ -136,8 +151,9 @@ def _figures(session: Session) -> tuple[set[Any], set[Any], set[Any]]:
             OfferingCount.organisations,
         )
     ).all()
+    OO = OrganisationOffered
     offered = session.execute(
-        select(OrganisationOffered.organisation_id, OrganisationOffered.offered)
+        select(OO.organisation_id, OO.kind, OO.land_code, OO.due, OO.offered)
     ).all()
     due = session.execute(
         select(
@@ -152,7 +168,14 @@ def _figures(session: Session) -> tuple[set[Any], set[Any], set[Any]]:
             OrganisationLevel.organisation_id, OrganisationLevel.level, OrganisationLevel.land_code
         )
     ).all()
-    return set(counts), set(offered), set(due) | {("level", *row) for row in levels}
+    services = session.execute(
+        select(ServiceLevel.service_id, ServiceLevel.land_code, ServiceLevel.level)
+    ).all()
+    return (
+        set(counts),
+        set(offered),
+        set(due) | {("level", *row) for row in levels} | {("service", *row) for row in services},
+    )
 
 
 def _reaching(organisation_ids: list[int]) -> Select[Any]:
@@ -199,6 +222,16 @@ def _organisations(mark: Stale) -> Select[Any] | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else select(union(*parts).subquery().c[0])
+
+
+def _insert_service_levels(session: Session, service_ids: list[int] | None) -> None:
+    levels = duties.computed_service_levels(service_ids)
+    session.execute(
+        insert(ServiceLevel).from_select(
+            ["service_id", "land_code", "level"],
+            select(levels.c.service_id, levels.c.land_code, levels.c.level),
+        )
+    )
 
 
 def _insert_levels(session: Session, organisation_ids: list[int] | None) -> None:
@@ -262,10 +295,36 @@ def _insert_counts(session: Session, solution_ids: list[int] | None) -> None:
 
 
 def _insert_offered(session: Session, organisation_ids: list[int] | None) -> None:
-    D = DueOffering
-    rows = select(D.organisation_id, func.count(func.distinct(D.service_id))).group_by(
-        D.organisation_id
+    """Every organisation due for something: its kind and Land, how many services it is
+    due for (its carried levels' services in its Land) and offers (due_offering)."""
+    L, D, S = OrganisationLevel, DueOffering, ServiceLevel
+    per_level = (
+        select(S.land_code, S.level, func.count().label("n"))
+        .group_by(S.land_code, S.level)
+        .subquery("per_level")
     )
+    due = select(L.organisation_id, func.sum(per_level.c.n).label("due")).join(
+        per_level, and_(per_level.c.land_code == L.land_code, per_level.c.level == L.level)
+    )
+    offered = select(D.organisation_id, func.count(func.distinct(D.service_id)).label("n"))
     if organisation_ids is not None:
-        rows = rows.where(D.organisation_id.in_(organisation_ids))
-    session.execute(insert(OrganisationOffered).from_select(["organisation_id", "offered"], rows))
+        due = due.where(L.organisation_id.in_(organisation_ids))
+        offered = offered.where(D.organisation_id.in_(organisation_ids))
+    due_q = due.group_by(L.organisation_id).subquery("due")
+    offered_q = offered.group_by(D.organisation_id).subquery("offered")
+    rows = (
+        select(
+            Organisation.id,
+            Organisation.kind,
+            Organisation.land_code,
+            due_q.c.due,
+            func.coalesce(offered_q.c.n, 0),
+        )
+        .join(due_q, due_q.c.organisation_id == Organisation.id)
+        .outerjoin(offered_q, offered_q.c.organisation_id == Organisation.id)
+    )
+    session.execute(
+        insert(OrganisationOffered).from_select(
+            ["organisation_id", "kind", "land_code", "due", "offered"], rows
+        )
+    )

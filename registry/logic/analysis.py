@@ -111,8 +111,7 @@ def coverage_view(
 
 
 def scorecard_view(session: Session, org: Organisation) -> dict[str, Any]:
-    in_land = scorecard.standing(session, org, land_code=org.land_code) if org.land_code else None
-    nationwide = scorecard.standing(session, org, land_code=None)
+    in_land, nationwide = scorecard.standings(session, org)
     mine = nationwide or in_land
     due = mine.due if mine else 0
     offered = mine.offered if mine else 0

@@ -24,11 +24,13 @@ class Difference:
 
 def difference(session: Session, has: Organisation, lacks: Organisation) -> Difference:
     off = duties.offering(organisation_id=has.id)
+    due_there = duties.due_services(lacks.id)
     rows = session.execute(
-        select(Service, Solution, off.c.via, duties.service_level(lacks.land_code))
+        select(Service, Solution, off.c.via, due_there.c.level)
+        .join(due_there, due_there.c.service_id == Service.id)
         .join(off, off.c.service_id == Service.id)
         .join(Solution, Solution.id == off.c.solution_id)
-        .where(duties.is_due(lacks), not_offered(lacks))
+        .where(not_offered(lacks))
         .order_by(Service.ozg_id, Solution.slug)
         .options(
             lazyload(Service.leika_rows),

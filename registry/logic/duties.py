@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     and_,
     case,
@@ -47,6 +46,7 @@ from registry.models import (
     OrganisationDuty,
     OrganisationLevel,
     Service,
+    ServiceLevel,
     ServiceResponsibility,
     Solution,
     solution_service,
@@ -97,36 +97,15 @@ def carried(levels: tuple[str, ...], *, in_verband: bool) -> tuple[str, ...]:
     return levels
 
 
-def levels_of(org: Organisation) -> tuple[str, ...]:
-    """The executing levels one organisation carries."""
-    levels = tuple(org.duties) if org.duties else KIND_LEVELS.get(org.kind, ())
-    return carried(levels, in_verband=org.parent is not None and org.parent.kind == VERBAND)
-
-
 def land_key(land_code: Any) -> Any:
     """The Land an organisation's duties are judged by; the Bund's is NO_LAND."""
     return func.coalesce(land_code, NO_LAND)
 
 
-def service_level(land_code: str | None) -> ColumnElement[str]:
-    """The level executing the service of the current `Service` row in this Land."""
-    R = ServiceResponsibility
-    override = (
-        select(R.level)
-        .where(R.service_id == Service.id, R.land_code == (land_code or NO_LAND))
-        .scalar_subquery()
-    )
-    return func.coalesce(override, Service.executing_level)
-
-
-def is_due(org: Organisation) -> ColumnElement[bool]:
-    """The current `Service` row is due for this organisation (voluntary ones never are)."""
-    return and_(Service.voluntary.is_(False), service_level(org.land_code).in_(levels_of(org)))
-
-
-def service_levels(service_ids: list[int] | None = None) -> Subquery:
+def computed_service_levels(service_ids: list[int] | None = None) -> Subquery:
     """(service_id, land_code, level) for every service someone is due for (not the
-    voluntary ones), in every Land and for NO_LAND."""
+    voluntary ones), in every Land and for NO_LAND, computed from the catalogue: what
+    the service_level table holds (registry.models.stats; the recount fills it so)."""
     lands = union_all(
         *(select(literal(code).label("land_code")) for code in (NO_LAND, *LAND_CODES))
     ).subquery("lands")
@@ -145,6 +124,28 @@ def service_levels(service_ids: list[int] | None = None) -> Subquery:
     if service_ids is not None:
         stmt = stmt.where(Service.id.in_(service_ids))
     return stmt.subquery("service_levels")
+
+
+def service_levels(service_ids: list[int] | None = None) -> Subquery:
+    """(service_id, land_code, level) as materialised in service_level."""
+    L = ServiceLevel
+    stmt = select(L.service_id, L.land_code, L.level)
+    if service_ids is not None:
+        stmt = stmt.where(L.service_id.in_(service_ids))
+    return stmt.subquery("service_levels")
+
+
+def due_services(organisation_id: int) -> Subquery:
+    """(service_id, level) for every service the organisation is due for: its carried
+    levels (organisation_level) joined with the services' levels in its Land
+    (service_level), both materialised: two index lookups."""
+    L, S = OrganisationLevel, ServiceLevel
+    return (
+        select(S.service_id, S.level)
+        .join(L, and_(L.land_code == S.land_code, L.level == S.level))
+        .where(L.organisation_id == organisation_id)
+        .subquery("due_services")
+    )
 
 
 def duty_table(organisations: Select[Any] | None = None) -> Subquery:

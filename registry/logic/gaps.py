@@ -66,9 +66,11 @@ def gaps(
 ) -> Gaps:
     """`top`: the candidates an answer shows per gap (None: all). With top=0 and no
     ranking of the gaps by cost, only the number of candidates per gap is counted."""
+    due_here = duties.due_services(org.id)
     missing = session.execute(
-        select(Service, duties.service_level(org.land_code))
-        .where(duties.is_due(org), not_offered(org))
+        select(Service, due_here.c.level)
+        .join(due_here, due_here.c.service_id == Service.id)
+        .where(not_offered(org))
         .order_by(Service.ozg_id)
         # A gap shows the service's summary only: no texts, no LeiKa keys.
         .options(

@@ -14,7 +14,7 @@ from registry.logic import duties
 from registry.models import Organisation, Service
 from registry.models.vocab import LEVEL_SOURCES, LEVELS
 
-# What an organisation of each kind carries (the rule of duties.levels_of).
+# What an organisation of each kind carries (the rule of duties.duty_table).
 KIND = duties.KIND_LEVELS
 DUE_BY_KIND = {
     "kreisfreie Stadt": duties.carried(KIND["kreisfreie_stadt"], in_verband=False),

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, cast, func, literal, select
+from sqlalchemy import Integer, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from registry.logic import duties
 from registry.logic.paging import Page
 from registry.models import (
+    DueOffering,
     Organisation,
     OrganisationClosure,
     OrganisationOffered,
@@ -32,65 +33,28 @@ class Standing:
     peers: int
 
 
-def _scope(
-    *, kind: str | None = None, land_code: str | None = None, region_id: int | None = None
-) -> Select[Any]:
-    scope = select(Organisation.id)
+def ranked(*, kind: str | None = None, region_id: int | None = None) -> Any:
+    """(organisation, due, offered, rank, peers) for every due organisation in the filter,
+    from the materialised figures (organisation_offered: one row per due organisation)."""
+    OO = OrganisationOffered
+    stmt = select(
+        Organisation,
+        OO.due,
+        OO.offered,
+        func.rank().over(order_by=OO.offered.desc()).label("rank"),
+        func.count().over().label("peers"),
+    ).join(OO, OO.organisation_id == Organisation.id)
     if kind:
-        scope = scope.where(Organisation.kind == kind)
-    if land_code:
-        scope = scope.where(Organisation.land_code == land_code)
+        stmt = stmt.where(OO.kind == kind)
     if region_id is not None:
-        scope = scope.join(
+        stmt = stmt.join(
             OrganisationClosure,
             and_(
-                OrganisationClosure.descendant_id == Organisation.id,
+                OrganisationClosure.descendant_id == OO.organisation_id,
                 OrganisationClosure.ancestor_id == region_id,
             ),
         )
-    return scope
-
-
-def _due_offered(scope: Select[Any]) -> Any:
-    """(organisation_id, due, offered) for every organisation in scope that is due."""
-    levels = duties.service_levels()
-    per_level = (
-        select(levels.c.land_code, levels.c.level, func.count().label("n"))
-        .group_by(levels.c.land_code, levels.c.level)
-        .subquery("per_level")
-    )
-    duty = duties.duty_table(scope)
-    due = (
-        select(duty.c.organisation_id, func.sum(per_level.c.n).label("due"))
-        .join(
-            per_level,
-            and_(per_level.c.level == duty.c.level, per_level.c.land_code == duty.c.land_code),
-        )
-        .group_by(duty.c.organisation_id)
-        .subquery("due")
-    )
-    # Materialised per organisation (registry.models.stats): counting the offering of
-    # every organisation in a Land or nationwide on each request costs seconds at scale.
-    offered = OrganisationOffered
-    return (
-        select(due.c.organisation_id, due.c.due, func.coalesce(offered.offered, 0).label("offered"))
-        .outerjoin(offered, offered.organisation_id == due.c.organisation_id)
-        .subquery("due_offered")
-    )
-
-
-def ranked(
-    *, kind: str | None = None, land_code: str | None = None, region_id: int | None = None
-) -> Select[Any]:
-    """(organisation, due, offered, rank, peers) for every due organisation in the filter."""
-    figures = _due_offered(_scope(kind=kind, land_code=land_code, region_id=region_id))
-    return select(
-        Organisation,
-        figures.c.due,
-        figures.c.offered,
-        func.rank().over(order_by=figures.c.offered.desc()).label("rank"),
-        func.count().over().label("peers"),
-    ).join(figures, figures.c.organisation_id == Organisation.id)
+    return stmt
 
 
 def rankings(
@@ -120,27 +84,36 @@ def rankings(
     return Page(standings, page, page_size, total)
 
 
-def standing(session: Session, org: Organisation, *, land_code: str | None) -> Standing | None:
-    """The organisation's place among the organisations of its kind (in a Land, or all).
+def standings(session: Session, org: Organisation) -> tuple[Standing | None, Standing | None]:
+    """The organisation's place among the organisations of its kind in its Land (None
+    for the Bund) and nationwide (None when it is due for nothing): one statement.
 
-    Counts rather than ranks: the peers, and those offering more (rank = 1 + that), so
-    that no window sorts every Gemeinde in Germany to find one of them.
+    Counts rather than ranks: the peers, and those offering more (rank = 1 + that), over
+    ranges of organisation_offered's (kind, Land, offered) and (kind, offered) indexes,
+    so that no window sorts every Gemeinde in Germany to find one of them.
     """
-    figures = _due_offered(_scope(kind=org.kind, land_code=land_code))
-    mine = select(figures.c.due, figures.c.offered).where(figures.c.organisation_id == org.id)
-    mine_row = mine.subquery("mine")
+    OO = OrganisationOffered
+    mine = select(OO.due, OO.offered).where(OO.organisation_id == org.id).subquery("mine")
+
+    def count(*where: Any) -> Any:  # a range of one of the (kind, ...) indexes
+        return select(func.count()).where(OO.kind == org.kind, *where).scalar_subquery()
+
+    here, ahead = OO.land_code == org.land_code, OO.offered > mine.c.offered
     row = session.execute(
         select(
-            cast(mine_row.c.due, Integer),
-            cast(mine_row.c.offered, Integer),
-            cast(1 + func.count().filter(figures.c.offered > mine_row.c.offered), Integer),
-            cast(func.count(), Integer),
+            mine.c.due,
+            mine.c.offered,
+            count(here),
+            count(here, ahead),
+            count(),
+            count(ahead),
         )
-        .select_from(figures)
-        .join(mine_row, literal(True))
-        .group_by(mine_row.c.due, mine_row.c.offered)
     ).first()
-    return Standing(org, *row) if row else None
+    if row is None:
+        return None, None
+    due, offered, in_land, ahead_in_land, nationwide, ahead_nationwide = (int(v) for v in row)
+    land = Standing(org, due, offered, 1 + ahead_in_land, in_land) if org.land_code else None
+    return land, Standing(org, due, offered, 1 + ahead_nationwide, nationwide)
 
 
 def _standings(stmt: Any) -> Any:
@@ -163,12 +136,13 @@ class Offered:
 def offered(session: Session, org: Organisation) -> list[Offered]:
     """The due services the organisation offers online, with the solutions it offers
     them through (adoption, rollout or built): one statement."""
-    off = duties.offering(organisation_id=org.id)
+    D = DueOffering  # the effective offering, cut to what the organisation is due for
+    due_here = duties.due_services(org.id)
     rows = session.execute(
-        select(Service, duties.service_level(org.land_code), Solution.slug)
-        .join(off, off.c.service_id == Service.id)
-        .join(Solution, Solution.id == off.c.solution_id)
-        .where(duties.is_due(org))
+        select(Service, due_here.c.level, Solution.slug)
+        .join(due_here, due_here.c.service_id == Service.id)
+        .join(D, and_(D.service_id == Service.id, D.organisation_id == org.id))
+        .join(Solution, Solution.id == D.solution_id)
         .order_by(Service.ozg_id, Solution.slug)
         .options(lazyload(Service.leika_rows), lazyload(Service.responsibilities))
     )

@@ -13,6 +13,7 @@ from registry.models.stats import (
     OfferingCount,
     OrganisationLevel,
     OrganisationOffered,
+    ServiceLevel,
 )
 from registry.models.token import ApiToken
 
@@ -31,6 +32,7 @@ __all__ = [
     "OrganisationOffered",
     "Service",
     "ServiceLeikaKey",
+    "ServiceLevel",
     "ServiceResponsibility",
     "Solution",
     "SolutionUrlPattern",

@@ -6,8 +6,11 @@ the due pairs. A gap is then one index lookup, and who near an organisation runs
 solution a join on it; the two counts below are sums of it.
 `offering_count`: per live solution, service and Land, how many organisations due for the
 service offer it through that solution (a reuse candidate's `adopters`, `adopters_in_land`).
-`organisation_offered`: per organisation, how many services it is due for and offers
-online (scorecards and rankings). Both follow DESIGN §2's effective offering exactly.
+`organisation_offered`: per organisation due for anything, its kind and Land, how many
+services it is due for and how many of them it offers online (scorecards and rankings:
+a standing is then a count over one index). Both follow DESIGN §2's effective offering.
+`service_level`: the level executing each service in each Land (DESIGN §2), so that what
+an organisation is due for is a join of two small indexes, not a scan of the catalogue.
 
 They are kept exact inside every write's own transaction: after each flush `_note` (on
 RegistrySession only) marks what a change can affect, and RegistrySession.commit has
@@ -46,6 +49,21 @@ class OrganisationLevel(Base):
     )
     level: Mapped[str] = mapped_column(String(20), primary_key=True)
     land_code: Mapped[str] = mapped_column(String(2))  # NO_LAND for the Bund
+
+
+class ServiceLevel(Base):
+    """(land_code, level, service_id) for every service someone is due for (not the
+    voluntary ones), in every Land and for NO_LAND: registry.logic.duties'
+    service_level, materialised. Recounted for a service whose level, per-Land rows or
+    `voluntary` change (Stale.services)."""
+
+    __tablename__ = "service_level"
+
+    land_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class DueOffering(Base):
@@ -97,11 +115,23 @@ class OfferingCount(Base):
 
 
 class OrganisationOffered(Base):
+    """One row per organisation due for at least one service. `kind` and `land_code` are
+    the organisation's, copied (a change of either touches the organisation, which
+    recounts its row), so that a standing among peers reads this table's index only."""
+
     __tablename__ = "organisation_offered"
+    # Peers in a Land and nationwide, and those ahead: ranges of these two indexes.
+    __table_args__ = (
+        Index("ix_organisation_offered_kind_land_code_offered", "kind", "land_code", "offered"),
+        Index("ix_organisation_offered_kind_offered", "kind", "offered"),
+    )
 
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
     )
+    kind: Mapped[str] = mapped_column(String(20))
+    land_code: Mapped[str | None] = mapped_column(String(2))  # NULL for the Bund
+    due: Mapped[int] = mapped_column(Integer)
     offered: Mapped[int] = mapped_column(Integer)
 
 
@@ -121,8 +151,9 @@ class Stale:
     # New organisations, or ones whose kind, Land or duties changed: their own row, and
     # the rows of every solution reaching them.
     touched: set[int] = field(default_factory=set)
-    # Services whose level, per-Land rows or `voluntary` changed: who is due for them
-    # changed, which moves the figures only where a solution implements them.
+    # Services new, deleted, or whose level, per-Land rows or `voluntary` changed: who is
+    # due for them changed. Their service_level rows and every organisation's due count
+    # are recounted; the offering figures only where a solution implements them.
     services: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
@@ -145,6 +176,7 @@ def stale(session: Session) -> Stale:
 ADOPTION_FIELDS = ("organisation_id", "solution_id", "status", "scope")
 SOLUTION_FIELDS = ("status", "builder_id", "services")
 ORGANISATION_FIELDS = ("kind", "land_code", "duty_rows")
+LEVEL_FIELDS = ("executing_level", "voluntary", "responsibilities")
 
 
 def _values(obj: Any, name: str) -> set[Any]:
@@ -196,8 +228,9 @@ def _note(session: Session, _context: Any) -> None:
                 mark.touched |= _values(obj, "organisation_id")
             elif isinstance(obj, ServiceResponsibility):
                 mark.services |= _values(obj, "service_id")
-            elif isinstance(obj, Service) and _changed(
-                obj, ("executing_level", "voluntary", "responsibilities")
+            elif isinstance(obj, Service) and (
+                state != "dirty"
+                or _changed(obj, ("executing_level", "voluntary", "responsibilities"))
             ):
                 # A level decides who is due for the service everywhere (or in a Land).
                 mark.services.add(obj.id)

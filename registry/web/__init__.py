@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 
 from registry.db import get_session
 from registry.errors import Invalid, NotFound
@@ -40,6 +40,13 @@ blp = Blueprint(
     static_folder="static",
     static_url_path="/assets",  # the app's own /static is Flask's
 )
+
+
+@blp.before_request
+def _read_only() -> None:
+    g.read_only = True  # pages only read: no transaction needed (registry.db)
+
+
 KINDS = {
     "gemeinde": "Gemeinde",
     "gemeindeverband": "Gemeindeverband",
