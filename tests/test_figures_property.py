@@ -122,8 +122,8 @@ def test_figures_equal_a_full_recount_after_every_commit(world, session, seed):
 def test_a_service_no_solution_implements_recounts_no_offering(
     world, client, count_statements, session
 ):
-    """Its level moves the due counts (organisation_offered, service_level), never the
-    offering figures: nobody offers it."""
+    """Its level moves service_level (who is due for it), never the offering figures:
+    nobody offers it."""
     count_statements.statements.clear()
     f.service(client, "10600", "gemeinde")
     client.patch("/api/v1/services/10600", json={"executing_level": "kreis"})

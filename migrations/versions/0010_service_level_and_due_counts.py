@@ -1,6 +1,6 @@
 """service_level: the level executing each service in each Land, materialised;
-organisation_offered gets the organisation's kind, Land and due count (a row for every
-organisation due for anything), so that a standing among peers is one index count. Both
+organisation_offered gets the organisation's kind and Land (a row for every organisation
+due for anything), so that a standing among peers is one index count. Both
 are derived data: filled, as the other figures, by registry.migrate.upgrade's recount at
 the head.
 
@@ -55,7 +55,6 @@ def upgrade() -> None:
     _offered_table(
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("land_code", sa.String(length=2), nullable=True),
-        sa.Column("due", sa.Integer(), nullable=False),
     )
     op.create_index(
         "ix_organisation_offered_kind_land_code_offered",

@@ -57,7 +57,7 @@ class Gaps(MethodView):
         next, then those without an estimate).
         """
         session = get_session()
-        view = analysis.gaps_view(session, lookup.organisation(session, org), **args)
+        view = analysis.gaps_view(session, lookup.organisation(session, org, duties=False), **args)
         return render.json_response(render.gaps(view))
 
 
@@ -84,7 +84,9 @@ class Candidates(MethodView):
         the same Land, nearest first: same Kreis, same Regierungsbezirk, the Land.
         """
         session = get_session()
-        view = analysis.candidates_view(session, lookup.organisation(session, org), **args)
+        view = analysis.candidates_view(
+            session, lookup.organisation(session, org, duties=False), **args
+        )
         return render.json_response(render.candidates(view))
 
 
@@ -116,7 +118,7 @@ class Cost(MethodView):
         """
         session = get_session()
         solution = lookup.solution(session, slug, services=False)
-        org = lookup.organisation(session, args["for_"])
+        org = lookup.organisation(session, args["for_"], duties=False)
         view = analysis.cost_view(
             session,
             solution,
@@ -149,7 +151,7 @@ class Budget(MethodView):
         candidate of any gap, or two that close the same gap.
         """
         session = get_session()
-        found = budget.budget(session, lookup.organisation(session, org), **args)
+        found = budget.budget(session, lookup.organisation(session, org, duties=False), **args)
         return render.json_response(render.budget(found))
 
 
@@ -169,7 +171,11 @@ class Coverage(MethodView):
         """
         session = get_session()
         service = lookup.service(session, ozg_id)
-        region = lookup.organisation(session, args["region"]) if args.get("region") else None
+        region = (
+            lookup.organisation(session, args["region"], duties=False)
+            if args.get("region")
+            else None
+        )
         return analysis.coverage_view(session, service, region, args.get("kind"))
 
 
@@ -185,7 +191,7 @@ class Scorecard(MethodView):
         by the number of due services they offer online; equal counts share a rank.
         """
         session = get_session()
-        return analysis.scorecard_view(session, lookup.organisation(session, org))
+        return analysis.scorecard_view(session, lookup.organisation(session, org, duties=False))
 
 
 @blp.route("/organisations/<a>/compare/<b>")
@@ -202,7 +208,9 @@ class Compare(MethodView):
         """
         session = get_session()
         return analysis.compare_view(
-            session, lookup.organisation(session, a), lookup.organisation(session, b)
+            session,
+            lookup.organisation(session, a, duties=False),
+            lookup.organisation(session, b, duties=False),
         )
 
 
@@ -218,7 +226,11 @@ class Rankings(MethodView):
         ranked; filter by `region` (organisations below it) and `kind`.
         """
         session = get_session()
-        region = lookup.organisation(session, args.pop("region")) if "region" in args else None
+        region = (
+            lookup.organisation(session, args.pop("region"), duties=False)
+            if "region" in args
+            else None
+        )
         return analysis.rankings_view(session, region=region, **args)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, union
+from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select, union
 from sqlalchemy.orm import Session
 
 from registry.logic import duties
@@ -95,9 +95,8 @@ def recount(session: Session, mark: Stale) -> None:
         _insert_counts(session, [solution_id])
     scope = _organisations(mark)
     if everyone_due:  # who is due for a service changed: every organisation's due count
-        session.execute(delete(OrganisationOffered))
-        _insert_offered(session, None)
-    elif scope is not None:
+        _recount_due(session)
+    if scope is not None:
         # Materialised once: the DELETE and the INSERT must see the same set.
         ids = sorted(set(session.scalars(scope)))
         if len(ids) > WHOLESALE:
@@ -152,9 +151,7 @@ def _figures(session: Session) -> tuple[set[Any], set[Any], set[Any]]:
         )
     ).all()
     OO = OrganisationOffered
-    offered = session.execute(
-        select(OO.organisation_id, OO.kind, OO.land_code, OO.due, OO.offered)
-    ).all()
+    offered = session.execute(select(OO.organisation_id, OO.kind, OO.land_code, OO.offered)).all()
     due = session.execute(
         select(
             DueOffering.organisation_id,
@@ -294,30 +291,41 @@ def _insert_counts(session: Session, solution_ids: list[int] | None) -> None:
     )
 
 
+def _recount_due(session: Session) -> None:
+    """Who is due for anything may have changed: delete the rows of organisations due for
+    nothing any more, insert those newly due (the others' rows stay: their offered count
+    moves only with due_offering, which the solutions' recount handles)."""
+    OO = OrganisationOffered
+    due = duties.due_counts()
+    session.execute(delete(OO).where(OO.organisation_id.not_in(select(due.c.organisation_id))))
+    new = sorted(
+        session.scalars(
+            select(due.c.organisation_id).where(
+                ~exists().where(OO.organisation_id == due.c.organisation_id)
+            )
+        )
+    )
+    if len(new) > WHOLESALE:  # the first services of a level: rewrite it whole
+        session.execute(delete(OO))
+        _insert_offered(session, None)
+    elif new:
+        _insert_offered(session, new)
+
+
 def _insert_offered(session: Session, organisation_ids: list[int] | None) -> None:
-    """Every organisation due for something: its kind and Land, how many services it is
-    due for (its carried levels' services in its Land) and offers (due_offering)."""
-    L, D, S = OrganisationLevel, DueOffering, ServiceLevel
-    per_level = (
-        select(S.land_code, S.level, func.count().label("n"))
-        .group_by(S.land_code, S.level)
-        .subquery("per_level")
-    )
-    due = select(L.organisation_id, func.sum(per_level.c.n).label("due")).join(
-        per_level, and_(per_level.c.land_code == L.land_code, per_level.c.level == L.level)
-    )
+    """Every organisation due for something: its kind and Land and how many of the
+    services it is due for it offers (due_offering)."""
+    D = DueOffering
+    due_q = duties.due_counts(organisation_ids)
     offered = select(D.organisation_id, func.count(func.distinct(D.service_id)).label("n"))
     if organisation_ids is not None:
-        due = due.where(L.organisation_id.in_(organisation_ids))
         offered = offered.where(D.organisation_id.in_(organisation_ids))
-    due_q = due.group_by(L.organisation_id).subquery("due")
     offered_q = offered.group_by(D.organisation_id).subquery("offered")
     rows = (
         select(
             Organisation.id,
             Organisation.kind,
             Organisation.land_code,
-            due_q.c.due,
             func.coalesce(offered_q.c.n, 0),
         )
         .join(due_q, due_q.c.organisation_id == Organisation.id)
@@ -325,6 +333,6 @@ def _insert_offered(session: Session, organisation_ids: list[int] | None) -> Non
     )
     session.execute(
         insert(OrganisationOffered).from_select(
-            ["organisation_id", "kind", "land_code", "due", "offered"], rows
+            ["organisation_id", "kind", "land_code", "offered"], rows
         )
     )

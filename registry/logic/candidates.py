@@ -22,6 +22,7 @@ from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
 from registry.logic import costs, nearby
+from registry.logic.among import among
 from registry.logic.nearby import Neighbour
 from registry.models import Adoption, OfferingCount, Organisation, Solution, solution_service
 from registry.models.vocab import MATURITY_MODELS
@@ -80,7 +81,7 @@ def pairs_for(
         select(SS.c.service_id, SS.c.solution_id)
         .join(Solution, Solution.id == SS.c.solution_id)
         .where(
-            SS.c.service_id.in_(service_ids),
+            among(session, SS.c.service_id, service_ids),
             Solution.efa.is_(True),
             Solution.status != "retired",
             or_(Solution.builder_id.is_(None), Solution.builder_id != org.id),
@@ -113,7 +114,7 @@ def candidates_for(
         solution.id: solution
         for solution in session.scalars(
             select(Solution)
-            .where(Solution.id.in_(solution_ids))
+            .where(among(session, Solution.id, solution_ids))
             .options(
                 # Only what a candidate shows and prices: no texts, services or operator.
                 load_only(*CANDIDATE_COLUMNS),
@@ -192,7 +193,10 @@ def _count_adopters(
     )
     counts = session.execute(
         select(OC.solution_id, OC.service_id, func.sum(OC.organisations), func.sum(in_land))
-        .where(OC.solution_id.in_(solution_ids), OC.service_id.in_(service_ids))
+        .where(
+            among(session, OC.solution_id, solution_ids),
+            among(session, OC.service_id, service_ids),
+        )
         .group_by(OC.solution_id, OC.service_id)
     )
     figures = {(sol, svc): (total, land) for sol, svc, total, land in counts}
@@ -210,8 +214,8 @@ def _adoptions(
         select(Adoption.organisation_id, Adoption.solution_id, Adoption.status)
         .add_columns(Adoption.contracted_on)
         .where(
-            Adoption.organisation_id.in_(bodies),
-            Adoption.solution_id.in_(solution_ids),
+            among(session, Adoption.organisation_id, bodies),
+            among(session, Adoption.solution_id, solution_ids),
             Adoption.status.in_(CONTRACTED),
         )
     )

@@ -148,6 +148,36 @@ def due_services(organisation_id: int) -> Subquery:
     )
 
 
+def due_count(organisation_id: Any) -> Any:
+    """How many services an organisation (an id, or a column of ids to correlate with)
+    is due for: a scalar subquery counting its due_services."""
+    L, S = OrganisationLevel, ServiceLevel
+    return (
+        select(func.count())
+        .select_from(S)
+        .join(L, and_(L.land_code == S.land_code, L.level == S.level))
+        .where(L.organisation_id == organisation_id)
+        .scalar_subquery()
+    )
+
+
+def due_counts(organisation_ids: list[int] | None = None) -> Any:
+    """(organisation_id, due) for every organisation due for something: the services of
+    its carried levels in its Land."""
+    L, S = OrganisationLevel, ServiceLevel
+    per_level = (
+        select(S.land_code, S.level, func.count().label("n"))
+        .group_by(S.land_code, S.level)
+        .subquery("per_level")
+    )
+    due = select(L.organisation_id, func.sum(per_level.c.n).label("due")).join(
+        per_level, and_(per_level.c.land_code == L.land_code, per_level.c.level == L.level)
+    )
+    if organisation_ids is not None:
+        due = due.where(L.organisation_id.in_(organisation_ids))
+    return due.group_by(L.organisation_id).subquery("due")
+
+
 def duty_table(organisations: Select[Any] | None = None) -> Subquery:
     """(organisation_id, land_code, level) for every organisation: its override, else its
     kind's levels; plus `gemeindeverband` for those carrying `gemeinde` outside a Verband.

@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
 from registry.logic import candidates, duties
+from registry.logic.among import among
 from registry.models import (
     Adoption,
     DueOffering,
@@ -126,7 +127,7 @@ def started(session: Session, org: Organisation, service_ids: list[int]):
         .where(
             Adoption.organisation_id == org.id,
             Adoption.status.in_(candidates.CONTRACTED),
-            SS.c.service_id.in_(service_ids),
+            among(session, SS.c.service_id, service_ids),
         )
         .order_by(SS.c.service_id, Solution.slug)
     )

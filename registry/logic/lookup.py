@@ -25,10 +25,15 @@ def organisation_key_clause(key: str):
 WITH_PARENT = joinedload(Organisation.parent).lazyload(Organisation.duty_rows)
 
 
-def organisation(session: Session, key: str, *, field: str | None = None) -> Organisation:
-    found = session.scalar(
-        select(Organisation).where(organisation_key_clause(key)).options(WITH_PARENT)
-    )
+def organisation(
+    session: Session, key: str, *, field: str | None = None, duties: bool = True
+) -> Organisation:
+    """duties=False: the explicit duties are not needed (analysis answers read the carried
+    levels from organisation_level); they load on first use all the same."""
+    stmt = select(Organisation).where(organisation_key_clause(key)).options(WITH_PARENT)
+    if not duties:
+        stmt = stmt.options(lazyload(Organisation.duty_rows))
+    found = session.scalar(stmt)
     if found is None:
         if field:  # a reference inside a request body: the body is at fault
             raise Invalid({field: [f"No organisation with key '{key}'."]})

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, case, exists, func, literal, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from registry.logic.among import among
 from registry.models import DueOffering, Organisation, OrganisationClosure
 
 CLASSES = ("kreis", "regierungsbezirk", "land")
@@ -65,8 +66,8 @@ def adopters(session: Session, org: Organisation, wanted: list[tuple[int, int]])
         .join(C, and_(C.descendant_id == D.organisation_id, C.ancestor_id == area))
         .outerjoin(K, and_(K.descendant_id == D.organisation_id, K.ancestor_id == kreis))
         .where(
-            D.solution_id.in_(solution_ids),
-            D.service_id.in_(service_ids),
+            among(session, D.solution_id, solution_ids),
+            among(session, D.service_id, service_ids),
             D.organisation_id != org.id,
         )
     )
@@ -110,8 +111,8 @@ def similar(session: Session, org: Organisation, wanted: list[tuple[int, int]]) 
     D = DueOffering
     alike = select(D.solution_id, D.service_id, D.organisation_id, literal("similar")).where(
         D.organisation_id.in_(pool),
-        D.solution_id.in_(solution_ids),
-        D.service_id.in_(service_ids),
+        among(session, D.solution_id, solution_ids),
+        among(session, D.service_id, service_ids),
     )
     return _named(
         session,

@@ -34,12 +34,11 @@ class Standing:
 
 
 def ranked(*, kind: str | None = None, region_id: int | None = None) -> Any:
-    """(organisation, due, offered, rank, peers) for every due organisation in the filter,
+    """(organisation, offered, rank, peers) for every due organisation in the filter,
     from the materialised figures (organisation_offered: one row per due organisation)."""
     OO = OrganisationOffered
     stmt = select(
         Organisation,
-        OO.due,
         OO.offered,
         func.rank().over(order_by=OO.offered.desc()).label("rank"),
         func.count().over().label("peers"),
@@ -65,7 +64,8 @@ def rankings(
     kind: str | None = None,
     region: Organisation | None = None,
 ) -> Page:
-    """One page of the ranking: one statement; a page past the end also counts.
+    """One page of the ranking, then how many services its organisations are due for:
+    two statements; a page past the end counts instead.
 
     Every row carries `peers`, the number of ranked organisations, which is the total.
     """
@@ -76,7 +76,14 @@ def rankings(
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()
-    standings = [Standing(*row) for row in rows]
+    due: dict[int, int] = {}
+    if rows:
+        counts = duties.due_counts([row[0].id for row in rows])
+        due = dict(session.execute(select(counts.c.organisation_id, counts.c.due)).all())
+    standings = [
+        Standing(org, int(due.get(org.id, 0)), offered, rank, peers)
+        for org, offered, rank, peers in rows
+    ]
     if standings:
         total = standings[0].peers
     else:
@@ -93,7 +100,11 @@ def standings(session: Session, org: Organisation) -> tuple[Standing | None, Sta
     so that no window sorts every Gemeinde in Germany to find one of them.
     """
     OO = OrganisationOffered
-    mine = select(OO.due, OO.offered).where(OO.organisation_id == org.id).subquery("mine")
+    mine = (
+        select(duties.due_count(org.id).label("due"), OO.offered)
+        .where(OO.organisation_id == org.id)
+        .subquery("mine")
+    )
 
     def count(*where: Any) -> Any:  # a range of one of the (kind, ...) indexes
         return select(func.count()).where(OO.kind == org.kind, *where).scalar_subquery()
@@ -120,7 +131,6 @@ def _standings(stmt: Any) -> Any:
     entity = aliased(Organisation, stmt)
     return select(
         entity,
-        cast(stmt.c.due, Integer),
         cast(stmt.c.offered, Integer),
         cast(stmt.c.rank, Integer),
         cast(stmt.c.peers, Integer),

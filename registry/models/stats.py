@@ -6,9 +6,11 @@ the due pairs. A gap is then one index lookup, and who near an organisation runs
 solution a join on it; the two counts below are sums of it.
 `offering_count`: per live solution, service and Land, how many organisations due for the
 service offer it through that solution (a reuse candidate's `adopters`, `adopters_in_land`).
-`organisation_offered`: per organisation due for anything, its kind and Land, how many
-services it is due for and how many of them it offers online (scorecards and rankings:
-a standing is then a count over one index). Both follow DESIGN §2's effective offering.
+`organisation_offered`: per organisation due for anything, its kind and Land and how many
+of the services it is due for it offers online (scorecards and rankings: a standing is
+then a count over one index; how many it is due for is a join of organisation_level and
+service_level, not stored, so that a catalogue change rewrites no organisation's row).
+Both follow DESIGN §2's effective offering.
 `service_level`: the level executing each service in each Land (DESIGN §2), so that what
 an organisation is due for is a join of two small indexes, not a scan of the catalogue.
 
@@ -131,7 +133,6 @@ class OrganisationOffered(Base):
     )
     kind: Mapped[str] = mapped_column(String(20))
     land_code: Mapped[str | None] = mapped_column(String(2))  # NULL for the Bund
-    due: Mapped[int] = mapped_column(Integer)
     offered: Mapped[int] = mapped_column(Integer)
 
 

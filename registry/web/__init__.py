@@ -121,7 +121,7 @@ def start() -> str:
 def municipality(key: str) -> Any:
     session = get_session()
     try:
-        org = lookup.organisation(session, key)
+        org = lookup.organisation(session, key, duties=False)
     except NotFound:
         return render_template("not_found.html", key=key), 404
     card = analysis.scorecard_view(session, org)
@@ -163,7 +163,7 @@ def gaps_csv(key: str) -> Any:
     """The gap list for spreadsheets: `;`, UTF-8 with BOM, decimal commas."""
     session = get_session()
     try:
-        org = lookup.organisation(session, key)
+        org = lookup.organisation(session, key, duties=False)
     except NotFound:
         return render_template("not_found.html", key=key), 404
     gaps = analysis.gaps_view(session, org, years=YEARS, sort="score", top=1)
@@ -229,7 +229,7 @@ def _business_case(key: str) -> tuple[dict[str, Any] | None, int]:
     unknown municipality."""
     session = get_session()
     try:
-        org = lookup.organisation(session, key)
+        org = lookup.organisation(session, key, duties=False)
     except NotFound:
         return None, 404
     picks = [p for p in request.args.getlist("pick") if p][:50]
@@ -282,10 +282,10 @@ def business_case_pdf(key: str) -> Any:
 def _organisation_named(session: Any, text: str) -> Organisation | None:
     """An organisation by key (ARS or slug), else the best search hit for the name."""
     try:
-        return lookup.organisation(session, text)
+        return lookup.organisation(session, text, duties=False)
     except NotFound:
         hits, _ = search.search(session, text, types=["organisation"], page=1, page_size=1)
-        return lookup.organisation(session, hits[0].key) if hits else None
+        return lookup.organisation(session, hits[0].key, duties=False) if hits else None
 
 
 @blp.get("/kommune/<key>/vergleich")
@@ -293,7 +293,7 @@ def compare(key: str) -> Any:
     """Two municipalities side by side: what each offers that the other lacks."""
     session = get_session()
     try:
-        a = lookup.organisation(session, key)
+        a = lookup.organisation(session, key, duties=False)
     except NotFound:
         return render_template("not_found.html", key=key), 404
     other = request.args.get("mit", "").strip()[:100]
@@ -358,7 +358,7 @@ def area(key: str) -> Any:
     Gemeindeverband, each with its page (and its own list when it has bodies below)."""
     session = get_session()
     try:
-        org = lookup.organisation(session, key)
+        org = lookup.organisation(session, key, duties=False)
     except NotFound:
         return render_template("not_found.html", key=key, what="Kein Gebiet"), 404
     below = organisations.list_organisations(session, page=1, page_size=1000, parent=key)
