@@ -56,7 +56,7 @@ class OrganisationLevel(Base):
 class ServiceLevel(Base):
     """(land_code, level, service_id) for every service someone is due for (not the
     voluntary ones), in every Land and for NO_LAND: registry.logic.duties'
-    service_level, materialised. Recounted for a service whose level, per-Land rows or
+    computed_service_levels, materialised. Recounted for a service whose level, per-Land rows or
     `voluntary` change (Stale.services)."""
 
     __tablename__ = "service_level"
@@ -153,8 +153,9 @@ class Stale:
     # the rows of every solution reaching them.
     touched: set[int] = field(default_factory=set)
     # Services new, deleted, or whose level, per-Land rows or `voluntary` changed: who is
-    # due for them changed. Their service_level rows and every organisation's due count
-    # are recounted; the offering figures only where a solution implements them.
+    # due for them changed. Their service_level rows are recounted, and which
+    # organisations are due for anything at all (organisation_offered's rows); the
+    # offering figures only where a solution implements them.
     services: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
@@ -229,10 +230,7 @@ def _note(session: Session, _context: Any) -> None:
                 mark.touched |= _values(obj, "organisation_id")
             elif isinstance(obj, ServiceResponsibility):
                 mark.services |= _values(obj, "service_id")
-            elif isinstance(obj, Service) and (
-                state != "dirty"
-                or _changed(obj, ("executing_level", "voluntary", "responsibilities"))
-            ):
+            elif isinstance(obj, Service) and (state != "dirty" or _changed(obj, LEVEL_FIELDS)):
                 # A level decides who is due for the service everywhere (or in a Land).
                 mark.services.add(obj.id)
 
