@@ -203,8 +203,9 @@ def handle_registry_error(error: RegistryError):
 
 
 def handle_database_unavailable(error: Exception):
-    # The pool discards the broken connections (pre-ping on the next checkout), so the
-    # process serves again by itself once the database is back; no restart needed.
+    # SQLAlchemy replaces the pool's connections after a disconnect (and probes idle ones
+    # before use: registry.db), so the process serves again by itself once the database
+    # is back; no restart needed.
     log.warning("database unavailable: %s", error.__class__.__name__)
     return handle_registry_error(
         DatabaseUnavailable("The database does not answer right now; retry shortly.")

@@ -25,6 +25,7 @@ from registry.db import get_session
 from registry.models import AuditCounter
 
 RECORD, SEQUENCE = "record", "sequence"
+LAST_AUDIT_ID = select(AuditCounter.last_id).where(AuditCounter.id == 1)
 CONDITIONAL_METHODS = ("GET", "HEAD")
 
 IF_NONE_MATCH = {
@@ -39,7 +40,9 @@ IF_NONE_MATCH = {
 def sequence_etag(dated: bool = False) -> str:
     """`dated`: the answer also depends on today (cost estimates start on today's date by
     default), so the tag changes with the day as well."""
-    last = get_session().scalar(select(AuditCounter.last_id).where(AuditCounter.id == 1))
+    # Core on the session's connection: every revalidation runs this, and the ORM's
+    # execution path cost more than the statement.
+    last = get_session().connection().execute(LAST_AUDIT_ID).scalar()
     return f'"s{last or 0}-{date.today():%Y%m%d}"' if dated else f'"s{last or 0}"'
 
 

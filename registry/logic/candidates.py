@@ -80,14 +80,32 @@ def pairs_for(
     rows = session.execute(
         select(SS.c.service_id, SS.c.solution_id)
         .join(Solution, Solution.id == SS.c.solution_id)
-        .where(
-            among(session, SS.c.service_id, service_ids),
-            Solution.efa.is_(True),
-            Solution.status != "retired",
-            or_(Solution.builder_id.is_(None), Solution.builder_id != org.id),
-        )
+        .where(among(session, SS.c.service_id, service_ids), *reusable_by(org))
     )
     return [(service_id, solution_id) for service_id, solution_id in rows]
+
+
+def reusable_by(org: Organisation) -> tuple[Any, ...]:
+    """A solution is a candidate for the organisation: an EfA solution, not retired, not
+    its own."""
+    return (
+        Solution.efa.is_(True),
+        Solution.status != "retired",
+        or_(Solution.builder_id.is_(None), Solution.builder_id != org.id),
+    )
+
+
+def count_for(org: Organisation, service_id: Any) -> Any:
+    """How many candidates the service (a column to correlate with) has: a scalar
+    subquery, so that a gap list counts them in its own statement."""
+    SS = solution_service
+    return (
+        select(func.count())
+        .select_from(SS)
+        .join(Solution, Solution.id == SS.c.solution_id)
+        .where(SS.c.service_id == service_id, *reusable_by(org))
+        .scalar_subquery()
+    )
 
 
 def candidates_for(

@@ -22,7 +22,7 @@ Effective offering: O offers S online when a `live` solution X implementing S is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Select,
@@ -65,11 +65,20 @@ KIND_LEVELS: dict[str, tuple[str, ...]] = {
 VERBAND = "gemeindeverband"
 
 
+class ServiceSummary(NamedTuple):
+    """What a gap shows of a service, read as plain columns (no ORM object)."""
+
+    id: int
+    ozg_id: str
+    name: str
+    themenfeld: str
+
+
 @dataclass(frozen=True)
 class LocalService:
     """A service as one organisation meets it: with the level executing it in its Land."""
 
-    service: Service
+    service: Service | ServiceSummary
     executing_level: str
 
     @property

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, lazyload, load_only
+from sqlalchemy import exists, literal, select
+from sqlalchemy.orm import Session
 
 from registry.logic import candidates, duties
-from registry.logic.among import among
 from registry.models import (
     Adoption,
     DueOffering,
@@ -21,7 +19,7 @@ from registry.models import (
     solution_service,
 )
 
-SUMMARY_COLUMNS = (Service.ozg_id, Service.name, Service.themenfeld, Service.executing_level)
+SUMMARY_COLUMNS = (Service.id, Service.ozg_id, Service.name, Service.themenfeld)
 
 
 @dataclass(frozen=True)
@@ -66,43 +64,88 @@ def gaps(
     top: int | None = None,
 ) -> Gaps:
     """`top`: the candidates an answer shows per gap (None: all). With top=0 and no
-    ranking of the gaps by cost, only the number of candidates per gap is counted."""
-    due_here = duties.due_services(org.id)
-    missing = session.execute(
-        select(Service, due_here.c.level)
-        .join(due_here, due_here.c.service_id == Service.id)
-        .where(not_offered(org))
-        .order_by(Service.ozg_id)
-        # A gap shows the service's summary only: no texts, no LeiKa keys.
-        .options(
-            load_only(*SUMMARY_COLUMNS),
-            lazyload(Service.leika_rows),
-            lazyload(Service.responsibilities),
-        )
-    ).all()
-    local = [duties.LocalService(service, level) for service, level in missing]
+    ranking of the gaps by cost (the bare gap list) the gaps, how many candidates each
+    has, the organisation's own adoptions for them and its offered count are one
+    statement."""
+    bare = top == 0 and sort != "cost"
+    local, in_progress, totals, offered = _gap_rows(session, org, count=bare)
+    due = offered + len(local)
+    if not local or bare:
+        return Gaps(org, due, local, {}, in_progress, totals)
     # The gap ids just found, not the gap query again inside the candidate queries.
     gap_ids = [service.id for service in local]
-    # due = offered + gaps: the offered count is materialised (organisation_offered).
-    offered = session.scalar(
-        select(OrganisationOffered.offered).where(OrganisationOffered.organisation_id == org.id)
+    found = candidates.candidates_for(
+        session, org, gap_ids, years=years, sort=sort, start=start, named=top
     )
-    due = (offered or 0) + len(local)
-    if not local:
-        return Gaps(org, due, local, {})
-    found: dict[int, list[candidates.Candidate]] = {}
-    if top == 0 and sort != "cost":
-        totals = Counter(
-            service_id for service_id, _ in candidates.pairs_for(session, org, gap_ids)
-        )
-    else:
-        found = candidates.candidates_for(
-            session, org, gap_ids, years=years, sort=sort, start=start, named=top
-        )
-        totals = Counter({service_id: len(listed) for service_id, listed in found.items()})
+    totals = {service_id: len(listed) for service_id, listed in found.items()}
     if sort == "cost":  # across all gaps: the cheapest to close first
         local.sort(key=lambda s: (_cheapest(found.get(s.id, [])), s.ozg_id))
-    return Gaps(org, due, local, found, started(session, org, gap_ids), dict(totals))
+    return Gaps(org, due, local, found, in_progress, totals)
+
+
+def _gap_rows(
+    session: Session, org: Organisation, *, count: bool
+) -> tuple[list[duties.LocalService], dict[int, list[Started]], dict[int, int], int]:
+    """The gaps in OZG-ID order, the organisation's own adoptions for them (a row per
+    adoption, an outer join: most gaps have none), with `count` the candidates per gap,
+    and the offered count (materialised in organisation_offered): one statement of plain
+    columns. Organisations without gaps ask for the offered count alone."""
+    due_here = duties.due_services(org.id)
+    own = _started(org)
+    offered = (
+        select(OrganisationOffered.offered)
+        .where(OrganisationOffered.organisation_id == org.id)
+        .scalar_subquery()
+    )
+    total = candidates.count_for(org, Service.id) if count else literal(0)
+    rows = session.execute(
+        select(
+            *SUMMARY_COLUMNS,
+            due_here.c.level,
+            total,
+            offered,
+            own.c.slug,
+            own.c.name,
+            own.c.status,
+            own.c.contracted_on,
+        )
+        .join(due_here, due_here.c.service_id == Service.id)
+        .outerjoin(own, own.c.service_id == Service.id)
+        .where(not_offered(org))
+        .order_by(Service.ozg_id, own.c.slug)
+    ).all()
+    if not rows:
+        return [], {}, {}, session.scalar(select(offered)) or 0
+    local: list[duties.LocalService] = []
+    in_progress: dict[int, list[Started]] = {}
+    totals: dict[int, int] = {}
+    for id_, ozg_id, name, themenfeld, level, n, _, slug, title, status, since in rows:
+        if id_ not in totals:
+            local.append(
+                duties.LocalService(duties.ServiceSummary(id_, ozg_id, name, themenfeld), level)
+            )
+            totals[id_] = n
+        if slug is not None:
+            in_progress.setdefault(id_, []).append(Started(slug, title, status, since))
+    return local, in_progress, totals, rows[0][6] or 0
+
+
+def _started(org: Organisation):  # type: ignore[no-untyped-def]
+    """(service_id, slug, name, status, contracted_on) of the organisation's own
+    adoptions (contracted, onboarding, or live while the solution is not) of the
+    solutions implementing a service."""
+    SS = solution_service
+    return (
+        select(SS.c.service_id, Solution.slug, Solution.name, Adoption.status)
+        .add_columns(Adoption.contracted_on)
+        .join(Solution, Solution.id == Adoption.solution_id)
+        .join(SS, SS.c.solution_id == Solution.id)
+        .where(
+            Adoption.organisation_id == org.id,
+            Adoption.status.in_(candidates.CONTRACTED),
+        )
+        .subquery("own")
+    )
 
 
 def _cheapest(listed: list[candidates.Candidate]) -> tuple[int, int]:
@@ -113,28 +156,6 @@ def _cheapest(listed: list[candidates.Candidate]) -> tuple[int, int]:
         return (2, 0)
     blocked, cents = min(priced)
     return (int(blocked), cents)
-
-
-def started(session: Session, org: Organisation, service_ids: list[int]):
-    """The organisation's own adoptions (contracted, onboarding, or live while the
-    solution is not) of solutions implementing these services: one statement."""
-    SS = solution_service
-    rows = session.execute(
-        select(SS.c.service_id, Solution.slug, Solution.name, Adoption.status)
-        .add_columns(Adoption.contracted_on)
-        .join(Solution, Solution.id == Adoption.solution_id)
-        .join(SS, SS.c.solution_id == Solution.id)
-        .where(
-            Adoption.organisation_id == org.id,
-            Adoption.status.in_(candidates.CONTRACTED),
-            among(session, SS.c.service_id, service_ids),
-        )
-        .order_by(SS.c.service_id, Solution.slug)
-    )
-    found: dict[int, list[Started]] = {}
-    for service_id, slug, name, status, contracted_on in rows:
-        found.setdefault(service_id, []).append(Started(slug, name, status, contracted_on))
-    return found
 
 
 def offered_ids(session: Session, org: Organisation, service_ids: list[int]) -> set[int]:
