@@ -1,11 +1,11 @@
 """`among`: an id list whose SQL text does not depend on its length on PostgreSQL (so
 that the driver prepares it once), and the same rows as IN everywhere."""
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import postgresql
 
-from registry.logic.among import among
-from registry.models import Service
+from registry.logic.among import among, among_pairs
+from registry.models import Service, Solution, solution_service
 from tests import factories as f
 
 
@@ -32,3 +32,43 @@ def test_one_text_for_any_number_of_ids_on_postgresql(session, backend):
         assert "= ANY (" in text([1])
     else:  # SQLite has no arrays: an IN list
         assert " IN (" in text([1])
+
+
+def test_pairs_give_the_rows_of_a_tuple_in(client, session):
+    for ozg_id in ("10001", "10002", "10003"):
+        f.service(client, ozg_id)
+    f.land(client)
+    f.solution(client, "one", "050000000000", ["10001", "10002"])
+    f.solution(client, "two", "050000000000", ["10002", "10003"])
+    SS = solution_service
+    every = sorted(tuple(r) for r in session.execute(select(SS.c.solution_id, SS.c.service_id)))
+    assert len(every) == 4
+    for wanted in ([], every[:1], every[1:3], every, [(every[0][0], every[3][1])]):
+        found = session.execute(
+            select(SS.c.solution_id, SS.c.service_id).where(
+                among_pairs(session, (SS.c.solution_id, SS.c.service_id), wanted)
+            )
+        )
+        expected = session.execute(
+            select(SS.c.solution_id, SS.c.service_id).where(
+                tuple_(SS.c.solution_id, SS.c.service_id).in_(wanted)
+            )
+        )
+        assert (
+            sorted(tuple(r) for r in found)
+            == sorted(tuple(r) for r in expected)
+            == sorted(set(wanted) & set(every))
+        )
+
+
+def test_one_text_for_any_number_of_pairs_on_postgresql(session, backend):
+    def text(pairs):
+        columns = (Solution.id, Service.id)
+        stmt = select(Service.id).where(among_pairs(session, columns, pairs))
+        return str(stmt.compile(dialect=postgresql.dialect()))
+
+    if backend == "postgresql":
+        assert text([(1, 2)]) == text([(1, 2), (3, 4)]) == text([(n, n) for n in range(300)])
+        assert "unnest(" in text([(1, 2)])
+    else:
+        assert " IN (" in text([(1, 2)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Integer, Select, any_, bindparam
+from sqlalchemy import Integer, Select, any_, bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -19,3 +19,15 @@ def among(session: Session, column: Any, ids: Iterable[int] | Select[Any]) -> An
     if isinstance(ids, Select) or session.get_bind().dialect.name != "postgresql":
         return column.in_(ids)
     return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+
+
+def among_pairs(session: Session, columns: tuple[Any, Any], pairs: list[tuple[int, int]]) -> Any:
+    """`(a, b) IN (pairs)` with one SQL text for any list: on PostgreSQL the pairs are two
+    array parameters, unnested side by side (`unnest(:a, :b)` pairs the i-th elements).
+    A list of 60 tuples was a new text for every answer, planned anew (11 ms)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return tuple_(*columns).in_(pairs)
+    firsts = bindparam(None, [a for a, _ in pairs], type_=ARRAY(Integer))
+    seconds = bindparam(None, [b for _, b in pairs], type_=ARRAY(Integer))
+    unnested = func.unnest(firsts, seconds).table_valued("a", "b").render_derived()
+    return tuple_(*columns).in_(select(unnested.c.a, unnested.c.b))

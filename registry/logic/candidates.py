@@ -80,30 +80,31 @@ def pairs_for(
     rows = session.execute(
         select(SS.c.service_id, SS.c.solution_id)
         .join(Solution, Solution.id == SS.c.solution_id)
-        .where(among(session, SS.c.service_id, service_ids), *reusable_by(org))
+        .where(among(session, SS.c.service_id, service_ids), *reusable_by(org.id))
     )
     return [(service_id, solution_id) for service_id, solution_id in rows]
 
 
-def reusable_by(org: Organisation) -> tuple[Any, ...]:
-    """A solution is a candidate for the organisation: an EfA solution, not retired, not
-    its own."""
+def reusable_by(organisation_id: Any) -> tuple[Any, ...]:
+    """A solution is a candidate for the organisation (an id or a bound parameter): an
+    EfA solution, not retired, not its own."""
     return (
         Solution.efa.is_(True),
         Solution.status != "retired",
-        or_(Solution.builder_id.is_(None), Solution.builder_id != org.id),
+        or_(Solution.builder_id.is_(None), Solution.builder_id != organisation_id),
     )
 
 
-def count_for(org: Organisation, service_id: Any) -> Any:
-    """How many candidates the service (a column to correlate with) has: a scalar
-    subquery, so that a gap list counts them in its own statement."""
+def count_for(organisation_id: Any, service_id: Any) -> Any:
+    """How many candidates the service (a column to correlate with) has for the
+    organisation: a scalar subquery, so that a gap list counts them in its own
+    statement."""
     SS = solution_service
     return (
         select(func.count())
         .select_from(SS)
         .join(Solution, Solution.id == SS.c.solution_id)
-        .where(SS.c.service_id == service_id, *reusable_by(org))
+        .where(SS.c.service_id == service_id, *reusable_by(organisation_id))
         .scalar_subquery()
     )
 

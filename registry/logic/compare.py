@@ -30,7 +30,7 @@ def difference(session: Session, has: Organisation, lacks: Organisation) -> Diff
         .join(due_there, due_there.c.service_id == Service.id)
         .join(off, off.c.service_id == Service.id)
         .join(Solution, Solution.id == off.c.solution_id)
-        .where(not_offered(lacks))
+        .where(not_offered(lacks.id))
         .order_by(Service.ozg_id, Solution.slug)
         .options(
             lazyload(Service.leika_rows),

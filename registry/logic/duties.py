@@ -144,7 +144,7 @@ def service_levels(service_ids: list[int] | None = None) -> Subquery:
     return stmt.subquery("service_levels")
 
 
-def due_services(organisation_id: int) -> Subquery:
+def due_services(organisation_id: Any) -> Subquery:
     """(service_id, level) for every service the organisation is due for: its carried
     levels (organisation_level) joined with the services' levels in its Land
     (service_level), both materialised: two index lookups."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import exists, literal, select
+from sqlalchemy import Integer, Select, bindparam, exists, literal, select
 from sqlalchemy.orm import Session
 
 from registry.logic import candidates, duties
@@ -47,11 +49,12 @@ class Gaps:
         return self.due - len(self.services)
 
 
-def not_offered(org: Organisation):  # type: ignore[no-untyped-def]
-    """The current `Service` row, due for the organisation, is not offered by it: no
-    due_offering row (one index lookup; the materialised effective offering)."""
+def not_offered(organisation_id: Any):  # type: ignore[no-untyped-def]
+    """The current `Service` row, due for the organisation (an id or a bound parameter),
+    is not offered by it: no due_offering row (one index lookup; the materialised
+    effective offering)."""
     D = DueOffering
-    return ~exists().where(D.organisation_id == org.id, D.service_id == Service.id)
+    return ~exists().where(D.organisation_id == organisation_id, D.service_id == Service.id)
 
 
 def gaps(
@@ -90,32 +93,9 @@ def _gap_rows(
     adoption, an outer join: most gaps have none), with `count` the candidates per gap,
     and the offered count (materialised in organisation_offered): one statement of plain
     columns. Organisations without gaps ask for the offered count alone."""
-    due_here = duties.due_services(org.id)
-    own = _started(org)
-    offered = (
-        select(OrganisationOffered.offered)
-        .where(OrganisationOffered.organisation_id == org.id)
-        .scalar_subquery()
-    )
-    total = candidates.count_for(org, Service.id) if count else literal(0)
-    rows = session.execute(
-        select(
-            *SUMMARY_COLUMNS,
-            due_here.c.level,
-            total,
-            offered,
-            own.c.slug,
-            own.c.name,
-            own.c.status,
-            own.c.contracted_on,
-        )
-        .join(due_here, due_here.c.service_id == Service.id)
-        .outerjoin(own, own.c.service_id == Service.id)
-        .where(not_offered(org))
-        .order_by(Service.ozg_id, own.c.slug)
-    ).all()
+    rows = session.execute(_gap_statement(count), {"org": org.id}).all()
     if not rows:
-        return [], {}, {}, session.scalar(select(offered)) or 0
+        return [], {}, {}, session.scalar(select(_offered(org.id))) or 0
     local: list[duties.LocalService] = []
     in_progress: dict[int, list[Started]] = {}
     totals: dict[int, int] = {}
@@ -130,7 +110,41 @@ def _gap_rows(
     return local, in_progress, totals, rows[0][6] or 0
 
 
-def _started(org: Organisation):  # type: ignore[no-untyped-def]
+@cache
+def _gap_statement(count: bool) -> Select[Any]:
+    """Built once per shape with the organisation as a bound parameter (`org`): building
+    a statement of four subqueries cost more than running it."""
+    org = bindparam("org", type_=Integer)
+    due_here = duties.due_services(org)
+    own = _started(org)
+    total = candidates.count_for(org, Service.id) if count else literal(0)
+    return (
+        select(
+            *SUMMARY_COLUMNS,
+            due_here.c.level,
+            total,
+            _offered(org),
+            own.c.slug,
+            own.c.name,
+            own.c.status,
+            own.c.contracted_on,
+        )
+        .join(due_here, due_here.c.service_id == Service.id)
+        .outerjoin(own, own.c.service_id == Service.id)
+        .where(not_offered(org))
+        .order_by(Service.ozg_id, own.c.slug)
+    )
+
+
+def _offered(organisation_id: Any) -> Any:
+    return (
+        select(OrganisationOffered.offered)
+        .where(OrganisationOffered.organisation_id == organisation_id)
+        .scalar_subquery()
+    )
+
+
+def _started(organisation_id: Any):  # type: ignore[no-untyped-def]
     """(service_id, slug, name, status, contracted_on) of the organisation's own
     adoptions (contracted, onboarding, or live while the solution is not) of the
     solutions implementing a service."""
@@ -141,7 +155,7 @@ def _started(org: Organisation):  # type: ignore[no-untyped-def]
         .join(Solution, Solution.id == Adoption.solution_id)
         .join(SS, SS.c.solution_id == Solution.id)
         .where(
-            Adoption.organisation_id == org.id,
+            Adoption.organisation_id == organisation_id,
             Adoption.status.in_(candidates.CONTRACTED),
         )
         .subquery("own")

@@ -19,10 +19,10 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, exists, func, literal, select, tuple_
+from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from registry.logic.among import among
+from registry.logic.among import among, among_pairs
 from registry.models import DueOffering, Organisation, OrganisationClosure
 
 CLASSES = ("kreis", "regierungsbezirk", "land")
@@ -79,7 +79,7 @@ def adopters(session: Session, org: Organisation, wanted: list[tuple[int, int]])
         return found
     A = aliased(OrganisationClosure)
     rest = select(D.solution_id, D.service_id, D.organisation_id, literal("land")).where(
-        tuple_(D.solution_id, D.service_id).in_(short),
+        among_pairs(session, (D.solution_id, D.service_id), short),
         D.land_code == org.land_code,
         D.organisation_id != org.id,
         ~exists().where(A.descendant_id == D.organisation_id, A.ancestor_id == area),
