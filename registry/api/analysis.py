@@ -57,7 +57,9 @@ class Gaps(MethodView):
         next, then those without an estimate).
         """
         session = get_session()
-        view = analysis.gaps_view(session, lookup.organisation(session, org, duties=False), **args)
+        view = analysis.gaps_view(
+            session, lookup.organisation(session, org, duties=False, parent=False), **args
+        )
         return render.json_response(render.gaps(view))
 
 
@@ -85,7 +87,7 @@ class Candidates(MethodView):
         """
         session = get_session()
         view = analysis.candidates_view(
-            session, lookup.organisation(session, org, duties=False), **args
+            session, lookup.organisation(session, org, duties=False, parent=False), **args
         )
         return render.json_response(render.candidates(view))
 
@@ -118,7 +120,7 @@ class Cost(MethodView):
         """
         session = get_session()
         solution = lookup.solution(session, slug, services=False)
-        org = lookup.organisation(session, args["for_"], duties=False)
+        org = lookup.organisation(session, args["for_"], duties=False, parent=False)
         view = analysis.cost_view(
             session,
             solution,
@@ -151,7 +153,9 @@ class Budget(MethodView):
         candidate of any gap, or two that close the same gap.
         """
         session = get_session()
-        found = budget.budget(session, lookup.organisation(session, org, duties=False), **args)
+        found = budget.budget(
+            session, lookup.organisation(session, org, duties=False, parent=False), **args
+        )
         return render.json_response(render.budget(found))
 
 
@@ -172,7 +176,7 @@ class Coverage(MethodView):
         session = get_session()
         service = lookup.service(session, ozg_id)
         region = (
-            lookup.organisation(session, args["region"], duties=False)
+            lookup.organisation(session, args["region"], duties=False, parent=False)
             if args.get("region")
             else None
         )
@@ -191,7 +195,9 @@ class Scorecard(MethodView):
         by the number of due services they offer online; equal counts share a rank.
         """
         session = get_session()
-        return analysis.scorecard_view(session, lookup.organisation(session, org, duties=False))
+        return analysis.scorecard_view(
+            session, lookup.organisation(session, org, duties=False, parent=False)
+        )
 
 
 @blp.route("/organisations/<a>/compare/<b>")
@@ -209,8 +215,8 @@ class Compare(MethodView):
         session = get_session()
         return analysis.compare_view(
             session,
-            lookup.organisation(session, a, duties=False),
-            lookup.organisation(session, b, duties=False),
+            lookup.organisation(session, a, duties=False, parent=False),
+            lookup.organisation(session, b, duties=False, parent=False),
         )
 
 
@@ -227,7 +233,7 @@ class Rankings(MethodView):
         """
         session = get_session()
         region = (
-            lookup.organisation(session, args.pop("region"), duties=False)
+            lookup.organisation(session, args.pop("region"), duties=False, parent=False)
             if "region" in args
             else None
         )

@@ -26,11 +26,19 @@ WITH_PARENT = joinedload(Organisation.parent).lazyload(Organisation.duty_rows)
 
 
 def organisation(
-    session: Session, key: str, *, field: str | None = None, duties: bool = True
+    session: Session,
+    key: str,
+    *,
+    field: str | None = None,
+    duties: bool = True,
+    parent: bool = True,
 ) -> Organisation:
     """duties=False: the explicit duties are not needed (analysis answers read the carried
-    levels from organisation_level); they load on first use all the same."""
-    stmt = select(Organisation).where(organisation_key_clause(key)).options(WITH_PARENT)
+    levels from organisation_level); parent=False: nor the parent (an analysis answer
+    names the organisation only; one table, one ORM object). Either loads on first use
+    all the same."""
+    stmt = select(Organisation).where(organisation_key_clause(key))
+    stmt = stmt.options(WITH_PARENT if parent else lazyload(Organisation.parent))
     if not duties:
         stmt = stmt.options(lazyload(Organisation.duty_rows))
     found = session.scalar(stmt)
