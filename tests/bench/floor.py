@@ -25,7 +25,7 @@ def capture(app: Any, path: str) -> list[tuple[str, Any]]:
         event.remove(Engine, "before_cursor_execute", note)
     if answer.status_code != 200:
         raise RuntimeError(f"GET {path}: {answer.status_code} {answer.get_data(as_text=True)}")
-    # pool_pre_ping's probe is the pool's, not the endpoint's.
+    # The pool's probe of a connection idle for seconds (registry.db) is not the endpoint's.
     return [(s, p) for s, p in seen if s.strip().upper() != "SELECT 1"]
 
 
