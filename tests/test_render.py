@@ -2,13 +2,20 @@
 
 The schemas are the documented contract; render builds the same JSON without marshmallow
 for speed. Every organisation of a world with each price model, blocked and unpriced
-candidates, rollouts and a city-state is asked for its gaps, candidates and costs.
+candidates, rollouts and a city-state is asked for its gaps, candidates, costs, budget
+and scorecard.
 """
 
 from sqlalchemy import select
 
 from registry.api import render
-from registry.api.analysis_schemas import BudgetSchema, CandidatesSchema, CostSchema, GapsSchema
+from registry.api.analysis_schemas import (
+    BudgetSchema,
+    CandidatesSchema,
+    CostSchema,
+    GapsSchema,
+    ScorecardSchema,
+)
 from registry.logic import analysis, budget
 from registry.logic.costs import CostUnavailable
 from registry.models import Organisation, Solution
@@ -20,7 +27,7 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
     organisations = session.scalars(select(Organisation).order_by(Organisation.id)).all()
     solutions = session.scalars(select(Solution).order_by(Solution.id)).all()
     seen = {"candidates": 0, "blocked": 0, "unpriced": 0, "costs": 0, "cost_errors": 0}
-    seen |= {"budget_lines": 0, "uncovered": 0}
+    seen |= {"budget_lines": 0, "uncovered": 0, "offered": 0, "ranked": 0}
     with app.test_request_context():
         for org in organisations:
             for sort in ("score", "cost"):
@@ -33,6 +40,10 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
                         seen["candidates"] += 1
                         seen["blocked"] += c.blocked_reason is not None
                         seen["unpriced"] += c.cost is None
+            view = analysis.scorecard_view(session, org)
+            assert render.scorecard(view) == ScorecardSchema().dump(view)
+            seen["offered"] += len(view["offered_services"])
+            seen["ranked"] += view["rank_in_land"] is not None
             found = budget.budget(session, org, years=3)
             assert render.budget(found) == BudgetSchema().dump(found)
             seen["budget_lines"] += len(found.lines)
@@ -56,3 +67,8 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
         view = analysis.gaps_view(session, org, years=5, sort="score", top=2)
         assert answer.get_json() == GapsSchema().dump(view)
         assert answer.get_json()["gaps"], "Witten has gaps in this world"
+    answer = anonymous.get(f"/api/v1/organisations/{witten}/scorecard")
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    with app.test_request_context():
+        assert answer.get_json() == ScorecardSchema().dump(analysis.scorecard_view(session, org))
+        assert answer.get_json()["offered_services"], "Witten offers services in this world"

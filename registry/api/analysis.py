@@ -195,9 +195,10 @@ class Scorecard(MethodView):
         by the number of due services they offer online; equal counts share a rank.
         """
         session = get_session()
-        return analysis.scorecard_view(
+        view = analysis.scorecard_view(
             session, lookup.organisation(session, org, duties=False, parent=False)
         )
+        return render.json_response(render.scorecard(view))
 
 
 @blp.route("/organisations/<a>/compare/<b>")

@@ -132,6 +132,25 @@ def candidates(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _rank(standing: Any) -> dict[str, int] | None:
+    return None if standing is None else {"rank": standing.rank, "peers": standing.peers}
+
+
+def scorecard(view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "organisation": organisation_summary(view["organisation"]),
+        "due": view["due"],
+        "offered": view["offered"],
+        "percent": view["percent"],
+        "rank_in_land": _rank(view["rank_in_land"]),
+        "rank_nationwide": _rank(view["rank_nationwide"]),
+        "offered_services": [
+            {"service": service_summary(item.service), "solutions": list(item.solutions)}
+            for item in view["offered_services"]
+        ],
+    }
+
+
 def cost(view: dict[str, Any]) -> dict[str, Any]:
     return {**jsonable_estimate(view), "organisation": organisation_summary(view["organisation"])}
 

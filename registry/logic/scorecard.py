@@ -148,17 +148,21 @@ def offered(session: Session, org: Organisation) -> list[Offered]:
     them through (adoption, rollout or built): one statement."""
     D = DueOffering  # the effective offering, cut to what the organisation is due for
     due_here = duties.due_services(org.id)
+    # Plain columns, no Service objects: a Land offers hundreds of services.
     rows = session.execute(
-        select(Service, due_here.c.level, Solution.slug)
+        select(Service.id, Service.ozg_id, Service.name, Service.themenfeld)
+        .add_columns(due_here.c.level, Solution.slug)
         .join(due_here, due_here.c.service_id == Service.id)
         .join(D, and_(D.service_id == Service.id, D.organisation_id == org.id))
         .join(Solution, Solution.id == D.solution_id)
         .order_by(Service.ozg_id, Solution.slug)
-        .options(lazyload(Service.leika_rows), lazyload(Service.responsibilities))
     )
     found: dict[int, Offered] = {}
-    for service, level, slug in rows:
-        item = found.setdefault(service.id, Offered(duties.LocalService(service, level), []))
+    for id_, ozg_id, name, themenfeld, level, slug in rows:
+        item = found.get(id_)
+        if item is None:
+            summary = duties.ServiceSummary(id_, ozg_id, name, themenfeld)
+            item = found[id_] = Offered(duties.LocalService(summary, level), [])
         if slug not in item.solutions:
             item.solutions.append(slug)
     return list(found.values())
