@@ -66,7 +66,8 @@ VERBAND = "gemeindeverband"
 
 
 class ServiceSummary(NamedTuple):
-    """What a gap shows of a service, read as plain columns (no ORM object)."""
+    """What a gap or an offered service shows of a service, read as plain columns (no ORM
+    object)."""
 
     id: int
     ozg_id: str
