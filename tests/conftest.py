@@ -35,28 +35,6 @@ BACKENDS = [
 ]
 
 
-# The longest files first (measured with --durations): the two xdist workers take files
-# in collection order, so a long file started last would leave one worker running alone
-# for minutes at the end. The rest keep their order (a stable sort).
-SLOW_FIRST = (
-    "test_bench.py",
-    "test_contract.py",
-    "test_web_browser.py",
-    "test_bundle.py",
-    "test_up.py",
-    "test_real_responsibility.py",
-    "test_import_gv100ad.py",
-    "test_change_feed.py",
-    "test_generated_client.py",
-    "test_analysis_statements.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    rank = {name: n for n, name in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
-
-
 def pytest_report_header() -> str:
     return f"registry test databases: {', '.join(BACKENDS)} (PostgreSQL: {POSTGRES_URL})"
 
