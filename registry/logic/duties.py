@@ -67,12 +67,15 @@ VERBAND = "gemeindeverband"
 
 class ServiceSummary(NamedTuple):
     """What a gap or an offered service shows of a service, read as plain columns (no ORM
-    object)."""
+    object): SUMMARY_COLUMNS, in this order."""
 
     id: int
     ozg_id: str
     name: str
     themenfeld: str
+
+
+SUMMARY_COLUMNS = (Service.id, Service.ozg_id, Service.name, Service.themenfeld)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,6 @@ from registry.models import (
     solution_service,
 )
 
-SUMMARY_COLUMNS = (Service.id, Service.ozg_id, Service.name, Service.themenfeld)
-
 
 @dataclass(frozen=True)
 class Started:
@@ -99,11 +97,10 @@ def _gap_rows(
     local: list[duties.LocalService] = []
     in_progress: dict[int, list[Started]] = {}
     totals: dict[int, int] = {}
-    for id_, ozg_id, name, themenfeld, level, n, _, slug, title, status, since in rows:
+    for *summary, level, n, _, slug, title, status, since in rows:
+        id_ = summary[0]
         if id_ not in totals:
-            local.append(
-                duties.LocalService(duties.ServiceSummary(id_, ozg_id, name, themenfeld), level)
-            )
+            local.append(duties.LocalService(duties.ServiceSummary(*summary), level))
             totals[id_] = n
         if slug is not None:
             in_progress.setdefault(id_, []).append(Started(slug, title, status, since))
@@ -120,7 +117,7 @@ def _gap_statement(count: bool) -> Select[Any]:
     total = candidates.count_for(org, Service.id) if count else literal(0)
     return (
         select(
-            *SUMMARY_COLUMNS,
+            *duties.SUMMARY_COLUMNS,
             due_here.c.level,
             total,
             _offered(org),

@@ -150,19 +150,18 @@ def offered(session: Session, org: Organisation) -> list[Offered]:
     due_here = duties.due_services(org.id)
     # Plain columns, no Service objects: a Land offers hundreds of services.
     rows = session.execute(
-        select(Service.id, Service.ozg_id, Service.name, Service.themenfeld)
-        .add_columns(due_here.c.level, Solution.slug)
+        select(*duties.SUMMARY_COLUMNS, due_here.c.level, Solution.slug)
         .join(due_here, due_here.c.service_id == Service.id)
         .join(D, and_(D.service_id == Service.id, D.organisation_id == org.id))
         .join(Solution, Solution.id == D.solution_id)
         .order_by(Service.ozg_id, Solution.slug)
     )
     found: dict[int, Offered] = {}
-    for id_, ozg_id, name, themenfeld, level, slug in rows:
-        item = found.get(id_)
+    for *summary, level, slug in rows:
+        item = found.get(summary[0])
         if item is None:
-            summary = duties.ServiceSummary(id_, ozg_id, name, themenfeld)
-            item = found[id_] = Offered(duties.LocalService(summary, level), [])
+            service = duties.LocalService(duties.ServiceSummary(*summary), level)
+            item = found[summary[0]] = Offered(service, [])
         if slug not in item.solutions:
             item.solutions.append(slug)
     return list(found.values())
