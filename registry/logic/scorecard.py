@@ -7,9 +7,10 @@ Organisations are ranked by the number of services they are due for and offer on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy import Integer, String, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from registry.logic import duties
@@ -99,32 +100,45 @@ def standings(session: Session, org: Organisation) -> tuple[Standing | None, Sta
     ranges of organisation_offered's (kind, Land, offered) and (kind, offered) indexes,
     so that no window sorts every Gemeinde in Germany to find one of them.
     """
-    OO = OrganisationOffered
-    mine = (
-        select(duties.due_count(org.id).label("due"), OO.offered)
-        .where(OO.organisation_id == org.id)
-        .subquery("mine")
-    )
-
-    def count(*where: Any) -> Any:  # a range of one of the (kind, ...) indexes
-        return select(func.count()).where(OO.kind == org.kind, *where).scalar_subquery()
-
-    here, ahead = OO.land_code == org.land_code, OO.offered > mine.c.offered
     row = session.execute(
-        select(
-            mine.c.due,
-            mine.c.offered,
-            count(here),
-            count(here, ahead),
-            count(),
-            count(ahead),
-        )
+        _standings_statement(), {"org": org.id, "kind": org.kind, "land": org.land_code}
     ).first()
     if row is None:
         return None, None
     due, offered, in_land, ahead_in_land, nationwide, ahead_nationwide = (int(v) for v in row)
     land = Standing(org, due, offered, 1 + ahead_in_land, in_land) if org.land_code else None
     return land, Standing(org, due, offered, 1 + ahead_nationwide, nationwide)
+
+
+@cache
+def _standings_statement() -> Any:
+    """Built once, with the organisation, its kind and its Land as bound parameters
+    (`org`, `kind`, `land`): building it cost more than running it."""
+    OO = OrganisationOffered
+    org = bindparam("org", type_=Integer)
+    mine = (
+        select(duties.due_count(org).label("due"), OO.offered)
+        .where(OO.organisation_id == org)
+        .subquery("mine")
+    )
+
+    def count(*where: Any) -> Any:  # a range of one of the (kind, ...) indexes
+        return (
+            select(func.count())
+            .where(OO.kind == bindparam("kind", type_=String), *where)
+            .scalar_subquery()
+        )
+
+    # The Bund has no Land: `= NULL` counts nobody, and its Land standing is None anyway.
+    here, ahead = OO.land_code == bindparam("land", type_=String), OO.offered > mine.c.offered
+    return select(
+        mine.c.due,
+        mine.c.offered,
+        count(here),
+        count(here, ahead),
+        count(),
+        count(ahead),
+    )
 
 
 def _standings(stmt: Any) -> Any:
@@ -146,16 +160,7 @@ class Offered:
 def offered(session: Session, org: Organisation) -> list[Offered]:
     """The due services the organisation offers online, with the solutions it offers
     them through (adoption, rollout or built): one statement."""
-    D = DueOffering  # the effective offering, cut to what the organisation is due for
-    due_here = duties.due_services(org.id)
-    # Plain columns, no Service objects: a Land offers hundreds of services.
-    rows = session.execute(
-        select(*duties.SUMMARY_COLUMNS, due_here.c.level, Solution.slug)
-        .join(due_here, due_here.c.service_id == Service.id)
-        .join(D, and_(D.service_id == Service.id, D.organisation_id == org.id))
-        .join(Solution, Solution.id == D.solution_id)
-        .order_by(Service.ozg_id, Solution.slug)
-    )
+    rows = session.execute(_offered_statement(), {"org": org.id})
     found: dict[int, Offered] = {}
     for *summary, level, slug in rows:
         item = found.get(summary[0])
@@ -165,3 +170,19 @@ def offered(session: Session, org: Organisation) -> list[Offered]:
         if slug not in item.solutions:
             item.solutions.append(slug)
     return list(found.values())
+
+
+@cache
+def _offered_statement() -> Any:
+    """Built once with the organisation as a bound parameter (`org`)."""
+    D = DueOffering  # the effective offering, cut to what the organisation is due for
+    org = bindparam("org", type_=Integer)
+    due_here = duties.due_services(org)
+    # Plain columns, no Service objects: a Land offers hundreds of services.
+    return (
+        select(*duties.SUMMARY_COLUMNS, due_here.c.level, Solution.slug)
+        .join(due_here, due_here.c.service_id == Service.id)
+        .join(D, and_(D.service_id == Service.id, D.organisation_id == org))
+        .join(Solution, Solution.id == D.solution_id)
+        .order_by(Service.ozg_id, Solution.slug)
+    )
