@@ -5,7 +5,14 @@ likewise for pairs."""
 from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import postgresql
 
-from registry.logic.among import among, among_pairs
+from registry.logic.among import (
+    among,
+    among_pairs,
+    among_param,
+    dialect_of,
+    pairs_param,
+    pairs_values,
+)
 from registry.models import Service, Solution, solution_service
 from tests import factories as f
 
@@ -73,3 +80,27 @@ def test_one_text_for_any_number_of_pairs_on_postgresql(session, backend):
         assert "unnest(" in text([(1, 2)])
     else:
         assert " IN (" in text([(1, 2)])
+
+
+def test_parameters_of_a_statement_built_once_give_the_rows_of_in(client, session):
+    """among_param / pairs_param: one statement, the ids and pairs given at execution."""
+    for ozg_id in ("10001", "10002", "10003"):
+        f.service(client, ozg_id)
+    f.land(client)
+    f.solution(client, "one", "050000000000", ["10001", "10002"])
+    f.solution(client, "two", "050000000000", ["10002", "10003"])
+    dialect = dialect_of(session)
+    SS = solution_service
+    ids = select(SS.c.service_id).where(among_param(dialect, SS.c.service_id, "ids"))
+    names = ("firsts", "seconds")
+    pairs = select(SS.c.solution_id, SS.c.service_id).where(
+        pairs_param(dialect, (SS.c.solution_id, SS.c.service_id), names)
+    )
+    every = sorted(tuple(r) for r in session.execute(select(SS.c.solution_id, SS.c.service_id)))
+    services = sorted({b for _, b in every})
+    for wanted in ([], services[:1], services[1:], services):
+        found = sorted(session.scalars(ids, {"ids": wanted}))
+        assert found == sorted(b for _, b in every if b in wanted)
+    for wanted in ([], every[:1], every[1:3], every, [(every[0][0], every[3][1])]):
+        found = session.execute(pairs, pairs_values(dialect, names, wanted))
+        assert sorted(tuple(r) for r in found) == sorted(set(wanted) & set(every))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TupleType
 
 
 def among(session: Session, column: Any, ids: Iterable[int] | Select[Any]) -> Any:
@@ -36,3 +37,42 @@ def among_pairs(session: Session, columns: tuple[Any, Any], pairs: list[tuple[in
     seconds = bindparam(None, [b for _, b in pairs], type_=ARRAY(Integer))
     unnested = func.unnest(firsts, seconds).table_valued("a", "b").render_derived()
     return tuple_(*columns).in_(select(unnested.c.a, unnested.c.b))
+
+
+# For statements built once per process (functools.cache) and run with the ids as
+# parameters: building a statement of subqueries cost more than running it.
+
+
+def among_param(dialect: str, column: Any, name: str) -> Any:
+    """`among` with the ids left to the execution (`{name: [ids]}`): on PostgreSQL the
+    unnested array, elsewhere an expanding IN."""
+    if dialect != "postgresql":
+        return column.in_(bindparam(name, expanding=True))
+    ids_param = bindparam(name, type_=ARRAY(Integer))
+    return column.in_(select(func.unnest(ids_param)).scalar_subquery())
+
+
+def pairs_param(dialect: str, columns: tuple[Any, Any], names: tuple[str, str]) -> Any:
+    """`among_pairs` with the pairs left to the execution: on PostgreSQL two arrays
+    (`{names[0]: firsts, names[1]: seconds}`), elsewhere an expanding tuple IN of
+    `names[0]` (the pairs; see `pairs_values`)."""
+    if dialect != "postgresql":
+        pairs = bindparam(names[0], expanding=True, type_=TupleType(Integer(), Integer()))
+        return tuple_(*columns).in_(pairs)
+    firsts = bindparam(names[0], type_=ARRAY(Integer))
+    seconds = bindparam(names[1], type_=ARRAY(Integer))
+    unnested = func.unnest(firsts, seconds).table_valued("a", "b").render_derived()
+    return tuple_(*columns).in_(select(unnested.c.a, unnested.c.b))
+
+
+def pairs_values(
+    dialect: str, names: tuple[str, str], pairs: list[tuple[int, int]]
+) -> dict[str, Any]:
+    """The parameters of a `pairs_param` for these pairs."""
+    if dialect != "postgresql":
+        return {names[0]: pairs}
+    return {names[0]: [a for a, _ in pairs], names[1]: [b for _, b in pairs]}
+
+
+def dialect_of(session: Session) -> str:
+    return session.get_bind().dialect.name

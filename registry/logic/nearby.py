@@ -17,12 +17,13 @@ are looked up in the rest of the Land, by the (solution, service, Land) index.
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import Integer, String, and_, bindparam, case, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from registry.logic.among import among, among_pairs
+from registry.logic.among import among_param, dialect_of, pairs_param, pairs_values
 from registry.models import DueOffering, Organisation, OrganisationClosure
 
 CLASSES = ("kreis", "regierungsbezirk", "land")
@@ -50,8 +51,52 @@ def adopters(session: Session, org: Organisation, wanted: list[tuple[int, int]])
     statements."""
     if org.land_code is None or not wanted:
         return {}
+    dialect = dialect_of(session)
     solution_ids, service_ids = _ids(wanted)
+    params = {"org": org.id, "solutions": solution_ids, "services": service_ids}
+    found = _named(session, _near_statement(dialect), params)
+    short = [pair for pair in wanted if len(found.get(pair, [])) < SHOWN]
+    if not short:
+        return found
+    params = {"org": org.id, "land": org.land_code, **pairs_values(dialect, PAIRS, short)}
+    for key, more in _named(session, _rest_statement(dialect), params).items():
+        found[key] = (found.get(key, []) + more)[:SHOWN]
+    return found
+
+
+def similar(session: Session, org: Organisation, wanted: list[tuple[int, int]]) -> Pairs:
+    """(solution id, service id) -> up to SIMILAR due adopters of the same kind and a
+    similar population (within a factor of SPREAD; among the POOL closest), closest
+    population first: one statement. `distance` is `similar`."""
+    if not org.population or not wanted:
+        return {}
+    solution_ids, service_ids = _ids(wanted)
+    # Integer bounds, so that the (kind, population) index serves the range.
+    low, high = math.ceil(org.population / SPREAD), math.floor(org.population * SPREAD)
+    params = {
+        "org": org.id,
+        "kind": org.kind,
+        "population": org.population,
+        "low": low,
+        "high": high,
+        "solutions": solution_ids,
+        "services": service_ids,
+    }
+    return _named(session, _similar_statement(dialect_of(session)), params)
+
+
+# The statements are built once per process and database kind, with the organisation
+# and the ids as parameters: building one (subqueries, aliases, a window) cost more than
+# running it.
+PAIRS = ("pair_solutions", "pair_services")
+
+
+@cache
+def _near_statement(dialect: str) -> Any:
+    """Due adopters in the organisation's Regierungsbezirk (else its Kreis), those in its
+    Kreis first."""
     D, C, K = DueOffering, OrganisationClosure, aliased(OrganisationClosure)
+    org = bindparam("org", type_=Integer)
     kreis = _area(org, "kreis")
     # The Regierungsbezirk where there is one, else the Kreis: its organisations first.
     area = func.coalesce(_area(org, "regierungsbezirk"), kreis)
@@ -66,65 +111,56 @@ def adopters(session: Session, org: Organisation, wanted: list[tuple[int, int]])
         .join(C, and_(C.descendant_id == D.organisation_id, C.ancestor_id == area))
         .outerjoin(K, and_(K.descendant_id == D.organisation_id, K.ancestor_id == kreis))
         .where(
-            among(session, D.solution_id, solution_ids),
-            among(session, D.service_id, service_ids),
-            D.organisation_id != org.id,
+            among_param(dialect, D.solution_id, "solutions"),
+            among_param(dialect, D.service_id, "services"),
+            D.organisation_id != org,
         )
     )
-    found = _named(
-        session, near, limit=SHOWN, order=lambda distance: case((distance == "kreis", 0), else_=1)
-    )
-    short = [pair for pair in wanted if len(found.get(pair, [])) < SHOWN]
-    if not short:
-        return found
-    A = aliased(OrganisationClosure)
+    return _ranked(near, SHOWN, lambda distance: case((distance == "kreis", 0), else_=1))
+
+
+@cache
+def _rest_statement(dialect: str) -> Any:
+    """Due adopters elsewhere in the organisation's Land, for the pairs short of SHOWN."""
+    D, A = DueOffering, aliased(OrganisationClosure)
+    org = bindparam("org", type_=Integer)
+    area = func.coalesce(_area(org, "regierungsbezirk"), _area(org, "kreis"))
     rest = select(D.solution_id, D.service_id, D.organisation_id, literal("land")).where(
-        among_pairs(session, (D.solution_id, D.service_id), short),
-        D.land_code == org.land_code,
-        D.organisation_id != org.id,
+        pairs_param(dialect, (D.solution_id, D.service_id), PAIRS),
+        D.land_code == bindparam("land", type_=String),
+        D.organisation_id != org,
         ~exists().where(A.descendant_id == D.organisation_id, A.ancestor_id == area),
     )
-    for key, more in _named(session, rest, limit=SHOWN, order=lambda _: literal(0)).items():
-        found[key] = (found.get(key, []) + more)[:SHOWN]
-    return found
+    return _ranked(rest, SHOWN, lambda _: literal(0))
 
 
-def similar(session: Session, org: Organisation, wanted: list[tuple[int, int]]) -> Pairs:
-    """(solution id, service id) -> up to SIMILAR due adopters of the same kind and a
-    similar population (within a factor of SPREAD; among the POOL closest), closest
-    population first: one statement. `distance` is `similar`."""
-    if not org.population or not wanted:
-        return {}
-    solution_ids, service_ids = _ids(wanted)
-    # Integer bounds, so that the (kind, population) index serves the range.
-    low, high = math.ceil(org.population / SPREAD), math.floor(org.population * SPREAD)
+@cache
+def _similar_statement(dialect: str) -> Any:
+    population = bindparam("population", type_=Integer)
     pool = (
         select(Organisation.id)
         .where(
-            Organisation.kind == org.kind,
-            Organisation.population.between(low, high),
-            Organisation.id != org.id,
+            Organisation.kind == bindparam("kind", type_=String),
+            Organisation.population.between(
+                bindparam("low", type_=Integer), bindparam("high", type_=Integer)
+            ),
+            Organisation.id != bindparam("org", type_=Integer),
         )
-        .order_by(func.abs(Organisation.population - org.population), Organisation.id)
+        .order_by(func.abs(Organisation.population - population), Organisation.id)
         .limit(POOL)
     )
     D = DueOffering
     alike = select(D.solution_id, D.service_id, D.organisation_id, literal("similar")).where(
         D.organisation_id.in_(pool),
-        among(session, D.solution_id, solution_ids),
-        among(session, D.service_id, service_ids),
+        among_param(dialect, D.solution_id, "solutions"),
+        among_param(dialect, D.service_id, "services"),
     )
-    return _named(
-        session,
-        alike,
-        limit=SIMILAR,
-        order=lambda _: func.abs(Organisation.population - org.population),
-    )
+    return _ranked(alike, SIMILAR, lambda _: func.abs(Organisation.population - population))
 
 
-def _named(session: Session, pairs: Any, *, limit: int, order: Any) -> Pairs:
+def _ranked(pairs: Any, limit: int, order: Any) -> Any:
     """The first `limit` of (solution_id, service_id, organisation_id, distance) rows per
-    (solution, service) by `order(distance)`, then name: named."""
+    (solution, service) by `order(distance)`, then name, with the adopters' names."""
     rows = pairs.subquery("pairs")
     solution_id, service_id, organisation_id, distance = rows.c
     ranked = (
@@ -147,11 +183,12 @@ def _named(session: Session, pairs: Any, *, limit: int, order: Any) -> Pairs:
         .select_from(rows)
         .join(Organisation, Organisation.id == organisation_id)
     ).subquery("ranked")
-    result = session.execute(
-        select(ranked).where(ranked.c.n <= limit).order_by(ranked.c[0], ranked.c[1], ranked.c.n)
-    )
+    return select(ranked).where(ranked.c.n <= limit).order_by(ranked.c[0], ranked.c[1], ranked.c.n)
+
+
+def _named(session: Session, statement: Any, params: dict[str, Any]) -> Pairs:
     found: Pairs = {}
-    for sol, svc, ars, slug, name, kind, population, where, _ in result:
+    for sol, svc, ars, slug, name, kind, population, where, _ in session.execute(statement, params):
         named = Neighbour(ars or slug, name, kind, population, where)
         found.setdefault((sol, svc), []).append(named)
     return found
@@ -163,14 +200,14 @@ def _ids(pairs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return sorted({sol for sol, _ in pairs}), sorted({svc for _, svc in pairs})
 
 
-def _area(org: Organisation, kind: str) -> Any:
+def _area(organisation_id: Any, kind: str) -> Any:
     """The Kreis (or Regierungsbezirk) the organisation lies in or is, as a scalar
     subquery (NULL when there is none: nobody is then in the same one)."""
     C, A = OrganisationClosure, aliased(Organisation)
     return (
         select(A.id)
         .join(C, C.ancestor_id == A.id)
-        .where(C.descendant_id == org.id, A.kind == kind)
+        .where(C.descendant_id == organisation_id, A.kind == kind)
         .limit(1)
         .scalar_subquery()
     )
