@@ -21,6 +21,7 @@ Effective offering: O offers S online when a `live` solution X implementing S is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -37,6 +38,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.selectable import Subquery
 
 from registry.models import (
@@ -268,8 +270,8 @@ def due_pairs(
 
 def offering(
     *,
-    organisation_id: int | list[int] | Select[Any] | None = None,
-    service_ids: Select | list[int] | None = None,
+    organisation_id: int | BindParameter[int] | list[int] | Select[Any] | None = None,
+    service_ids: Select | list[int] | Callable[[Any], Any] | None = None,
     solution_ids: Select | list[int] | None = None,
 ) -> Subquery:
     """(organisation_id, service_id, solution_id, via) for every effective offering.
@@ -312,8 +314,8 @@ def offering(
         adopted = adopted.where(_match(C.descendant_id, organisation_id))
         built = built.where(_match(Solution.builder_id, organisation_id))
     if service_ids is not None:
-        adopted = adopted.where(SS.c.service_id.in_(service_ids))
-        built = built.where(SS.c.service_id.in_(service_ids))
+        adopted = adopted.where(_within(SS.c.service_id, service_ids))
+        built = built.where(_within(SS.c.service_id, service_ids))
     if solution_ids is not None:
         adopted = adopted.where(Adoption.solution_id.in_(solution_ids))
         built = built.where(Solution.id.in_(solution_ids))
@@ -321,4 +323,10 @@ def offering(
 
 
 def _match(column, value):  # type: ignore[no-untyped-def]
-    return column == value if isinstance(value, int) else column.in_(value)
+    """An id or a bound parameter: equal; ids or a select: in."""
+    return column == value if isinstance(value, int | BindParameter) else column.in_(value)
+
+
+def _within(column, values):  # type: ignore[no-untyped-def]
+    """Ids or a select: in; a callable makes the condition (a statement built once)."""
+    return values(column) if callable(values) else column.in_(values)

@@ -11,6 +11,7 @@ from sqlalchemy import Integer, Select, bindparam, exists, literal, select
 from sqlalchemy.orm import Session
 
 from registry.logic import candidates, duties
+from registry.logic.among import among_param, dialect_of
 from registry.models import (
     Adoption,
     DueOffering,
@@ -171,5 +172,15 @@ def _cheapest(listed: list[candidates.Candidate]) -> tuple[int, int]:
 
 def offered_ids(session: Session, org: Organisation, service_ids: list[int]) -> set[int]:
     """Which of these services the organisation offers online."""
-    off = duties.offering(organisation_id=org.id, service_ids=service_ids)
-    return set(session.scalars(select(off.c.service_id).distinct()))
+    params = {"org": org.id, "services": service_ids}
+    return set(session.scalars(_offered_ids_statement(dialect_of(session)), params))
+
+
+@cache
+def _offered_ids_statement(dialect: str) -> Any:
+    """Built once, with the organisation and the service ids as parameters."""
+    off = duties.offering(
+        organisation_id=bindparam("org", type_=Integer),
+        service_ids=lambda column: among_param(dialect, column, "services"),
+    )
+    return select(off.c.service_id).distinct()
