@@ -113,7 +113,9 @@ class Context:
 
 
 def round_half_up(value: Fraction) -> int:
-    return int((value + Fraction(1, 2)).__floor__())
+    # floor(n/d + 1/2) in integers: a gap answer rounds thousands of figures.
+    n, d = value.numerator, value.denominator
+    return (2 * n + d) // (2 * d)
 
 
 def euros(cents: int) -> str:
@@ -164,7 +166,7 @@ def estimate(
             signed = contracted_on or start
             months = 13 - signed.month if signed.year == start.year else 12
         exact, words = payable(period)
-        cents = round_half_up(exact * months / 12)
+        cents = round_half_up(exact if months == 12 else exact * months / 12)
         per_year.append(YearCost(year, months, cents, period["valid_from"], known))
         if period["valid_from"] not in described:
             described.add(period["valid_from"])
