@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, distinct, func, select
+from sqlalchemy import Integer, Select, String, and_, bindparam, distinct, func, select
 from sqlalchemy.orm import Session
 
 from registry.logic import duties
@@ -52,16 +53,17 @@ def percent(part: int, whole: int) -> float | None:
     return int(part * 1000 / whole + 0.5) / 10
 
 
-def due_organisations(service: Service, region: Organisation | None, kind: str | None):  # type: ignore[no-untyped-def]
-    """Ids of the organisations due for the service, within the region and kind."""
-    due = duties.due_pairs(service_ids=[service.id])
+def due_organisations(service_id: Any, region_id: Any, kind: Any):  # type: ignore[no-untyped-def]
+    """Ids of the organisations due for the service, within the region and kind (None:
+    anywhere, any kind; ids and the kind may be bound parameters)."""
+    due = duties.due_pairs(service_ids=[service_id])
     stmt = select(due.c.organisation_id, due.c.land_code)
-    if region is not None:
+    if region_id is not None:
         stmt = stmt.join(
             OrganisationClosure,
             and_(
                 OrganisationClosure.descendant_id == due.c.organisation_id,
-                OrganisationClosure.ancestor_id == region.id,
+                OrganisationClosure.ancestor_id == region_id,
             ),
         )
     if kind is not None:
@@ -74,26 +76,14 @@ def due_organisations(service: Service, region: Organisation | None, kind: str |
 def coverage(
     session: Session, service: Service, *, region: Organisation | None, kind: str | None
 ) -> Coverage:
-    due = due_organisations(service, region, kind).subquery("due")
+    due_stmt, offering_stmt, used_stmt = _statements(region is not None, kind is not None)
+    params = {"service": service.id, "region": region.id if region else None, "kind": kind}
     due_rows = [
         (code or None, count)  # NO_LAND: the Bund, which has no Land
-        for code, count in session.execute(
-            select(due.c.land_code, func.count())
-            .group_by(due.c.land_code)
-            .order_by(due.c.land_code)
-        )
+        for code, count in session.execute(due_stmt, params)
     ]
-    # Who offers it: the materialised due offering (only due organisations are in it).
-    D = DueOffering
-    offering = _within(
-        select(D.land_code, func.count(distinct(D.organisation_id))), service, region, kind
-    )
-    offering_by_land: dict[str, int] = dict(session.execute(offering.group_by(D.land_code)).all())
-    land_names = dict(
-        session.execute(
-            select(Organisation.land_code, Organisation.name).where(Organisation.kind == "land")
-        ).all()
-    )
+    offering_by_land: dict[str, int] = dict(session.execute(offering_stmt, params).all())
+    land_names = dict(session.execute(LAND_NAMES).all())
     per_land = [
         LandCoverage(
             code,
@@ -104,33 +94,55 @@ def coverage(
         )
         for code, due_count in due_rows
     ]
+    used = session.execute(used_stmt, params).all()
+    solutions = [{"slug": s, "name": n, "organisations": c} for s, n, c in used]
+    return Coverage(service, region, kind, per_land, solutions)
+
+
+LAND_NAMES = select(Organisation.land_code, Organisation.name).where(Organisation.kind == "land")
+
+
+@cache
+def _statements(by_region: bool, by_kind: bool) -> tuple[Any, Any, Any]:
+    """The due organisations per Land, those offering the service per Land and the
+    solutions they use: built once per filter shape, with the service, region and kind
+    as bound parameters (building them cost more than running the smaller ones)."""
+    service = bindparam("service", type_=Integer)
+    region = bindparam("region", type_=Integer) if by_region else None
+    kind = bindparam("kind", type_=String) if by_kind else None
+    due = due_organisations(service, region, kind).subquery("due")
+    due_stmt = (
+        select(due.c.land_code, func.count()).group_by(due.c.land_code).order_by(due.c.land_code)
+    )
+    # Who offers it: the materialised due offering (only due organisations are in it).
+    D = DueOffering
+    offering = _within(
+        select(D.land_code, func.count(distinct(D.organisation_id))), service, region, kind
+    ).group_by(D.land_code)
     # For one service an organisation has one row per solution: count() counts them.
     per_solution = (
         _within(select(D.solution_id, func.count().label("n")), service, region, kind)
         .group_by(D.solution_id)
         .subquery("per_solution")
     )
-    used = session.execute(
+    used = (
         select(Solution.slug, Solution.name, per_solution.c.n)
         .join(per_solution, per_solution.c.solution_id == Solution.id)
         .order_by(per_solution.c.n.desc(), Solution.slug)
-    ).all()
-    solutions = [{"slug": s, "name": n, "organisations": c} for s, n, c in used]
-    return Coverage(service, region, kind, per_land, solutions)
+    )
+    return due_stmt, offering, used
 
 
-def _within(
-    stmt: Any, service: Service, region: Organisation | None, kind: str | None
-) -> Select[Any]:
+def _within(stmt: Any, service_id: Any, region_id: Any, kind: Any) -> Select[Any]:
     """`stmt` over due_offering rows of the service, narrowed to the region and kind."""
     D = DueOffering
-    stmt = stmt.select_from(D).where(D.service_id == service.id)
-    if region is not None:
+    stmt = stmt.select_from(D).where(D.service_id == service_id)
+    if region_id is not None:
         stmt = stmt.join(
             OrganisationClosure,
             and_(
                 OrganisationClosure.descendant_id == D.organisation_id,
-                OrganisationClosure.ancestor_id == region.id,
+                OrganisationClosure.ancestor_id == region_id,
             ),
         )
     if kind is not None:
