@@ -14,13 +14,16 @@ from sqlalchemy import Integer, String, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from registry.logic import duties
+from registry.logic.among import among_param, dialect_of
 from registry.logic.paging import Page
 from registry.models import (
     DueOffering,
     Organisation,
     OrganisationClosure,
+    OrganisationLevel,
     OrganisationOffered,
     Service,
+    ServiceLevel,
     Solution,
 )
 
@@ -34,7 +37,7 @@ class Standing:
     peers: int
 
 
-def ranked(*, kind: str | None = None, region_id: int | None = None) -> Any:
+def ranked(*, kind: Any = None, region_id: Any = None) -> Any:
     """(organisation, offered, rank, peers) for every due organisation in the filter,
     from the materialised figures (organisation_offered: one row per due organisation)."""
     OO = OrganisationOffered
@@ -44,7 +47,7 @@ def ranked(*, kind: str | None = None, region_id: int | None = None) -> Any:
         func.rank().over(order_by=OO.offered.desc()).label("rank"),
         func.count().over().label("peers"),
     ).join(OO, OO.organisation_id == Organisation.id)
-    if kind:
+    if kind is not None:
         stmt = stmt.where(OO.kind == kind)
     if region_id is not None:
         stmt = stmt.join(
@@ -70,26 +73,50 @@ def rankings(
 
     Every row carries `peers`, the number of ranked organisations, which is the total.
     """
-    stmt = ranked(kind=kind, region_id=region.id if region else None).subquery("ranked")
-    rows = session.execute(
-        _standings(stmt)
-        .order_by(stmt.c.rank, stmt.c.name, stmt.c.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
+    page_stmt, due_stmt, total_stmt = _ranking_statements(
+        dialect_of(session), kind is not None, region is not None
+    )
+    params = {
+        "kind": kind,
+        "region": region.id if region else None,
+        "limit": page_size,
+        "offset": (page - 1) * page_size,
+    }
+    rows = session.execute(page_stmt, params).all()
     due: dict[int, int] = {}
     if rows:
-        counts = duties.due_counts([row[0].id for row in rows])
-        due = dict(session.execute(select(counts.c.organisation_id, counts.c.due)).all())
+        due = dict(session.execute(due_stmt, {"ids": [row[0].id for row in rows]}).all())
     standings = [
         Standing(org, int(due.get(org.id, 0)), offered, rank, peers)
         for org, offered, rank, peers in rows
     ]
-    if standings:
-        total = standings[0].peers
-    else:
-        total = session.scalar(select(func.count()).select_from(stmt)) or 0
+    total = standings[0].peers if standings else session.scalar(total_stmt, params) or 0
     return Page(standings, page, page_size, total)
+
+
+@cache
+def _ranking_statements(dialect: str, by_kind: bool, by_region: bool) -> tuple[Any, Any, Any]:
+    """A page of the ranking, the due counts of its organisations (`ids`) and the number
+    ranked: built once per filter shape, the kind, region, limit and offset bound."""
+    stmt = ranked(
+        kind=bindparam("kind", type_=String) if by_kind else None,
+        region_id=bindparam("region", type_=Integer) if by_region else None,
+    ).subquery("ranked")
+    page = (
+        _standings(stmt)
+        .order_by(stmt.c.rank, stmt.c.name, stmt.c.id)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+    L, S = OrganisationLevel, ServiceLevel
+    due = (
+        select(L.organisation_id, func.count())
+        .select_from(S)
+        .join(L, and_(L.land_code == S.land_code, L.level == S.level))
+        .where(among_param(dialect, L.organisation_id, "ids"))
+        .group_by(L.organisation_id)
+    )
+    return page, due, select(func.count()).select_from(stmt)
 
 
 def standings(session: Session, org: Organisation) -> tuple[Standing | None, Standing | None]:
