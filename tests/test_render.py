@@ -72,3 +72,34 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
     with app.test_request_context():
         assert answer.get_json() == ScorecardSchema().dump(analysis.scorecard_view(session, org))
         assert answer.get_json()["offered_services"], "Witten offers services in this world"
+
+
+def test_organisation_records_and_lists_equal_the_schema_dump(
+    app,
+    client,
+    anonymous,
+    session,
+    small,  # noqa: F811
+):
+    """Every organisation of the world (Länder, Kreise, Gemeinden, a city-state with
+    explicit duties, the Bund), alone and in list pages, as OrganisationSchema dumps it."""
+    from registry.api.organisations import OrganisationPageSchema, OrganisationSchema
+    from registry.logic import organisations
+
+    grow(client)
+    everyone = session.scalars(select(Organisation).order_by(Organisation.id)).all()
+    assert any(org.duties for org in everyone) and any(org.parent is None for org in everyone)
+    with app.test_request_context():
+        for org in everyone:
+            assert render.organisation(org) == OrganisationSchema().dump(org)
+        for size in (1, 3, 500):
+            found = organisations.list_organisations(session, page=1, page_size=size)
+            dumped = OrganisationPageSchema().dump(
+                {"items": found.items, "pagination": found.pagination}
+            )
+            assert render.page(found, render.organisation) == dumped
+    listed = anonymous.get("/api/v1/organisations?page_size=500").get_json()
+    assert len(listed["items"]) == len(everyone)
+    for item in listed["items"]:
+        one = anonymous.get(f"/api/v1/organisations/{item['key']}")
+        assert one.get_json() == item and one.headers["ETag"]

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from registry.api import examples
+from registry.api import examples, render
 from registry.api.common import Blueprint, PageArgs, page_schema, work
 from registry.api.fields import Ref, ags, ars, land_code, slug
 from registry.api.guards import etag, if_match
@@ -92,8 +92,8 @@ class Organisations(MethodView):
         (Land code), `ags` (8-digit Gemeindeschlüssel), `parent` (key) and `name`
         (substring, case-insensitive).
         """
-        result = organisations.list_organisations(get_session(), **args)
-        return {"items": result.items, "pagination": result.pagination}
+        found = organisations.list_organisations(get_session(), **args)
+        return render.json_response(render.page(found, render.organisation))
 
     @blp.arguments(OrganisationSchema, example=examples.NEW_ORGANISATION)
     @blp.response(201, OrganisationSchema, example=examples.BOCHUM)
@@ -120,7 +120,9 @@ class OrganisationByKey(MethodView):
         version to send back in `If-Match` when changing it.
         """
         found = lookup.organisation(get_session(), org)
-        return found, 200, {"ETag": etag(found)}
+        response = render.json_response(render.organisation(found))
+        response.headers["ETag"] = etag(found)
+        return response
 
     @blp.arguments(OrganisationPatchSchema, example=examples.ORGANISATION_PATCH)
     @blp.response(200, OrganisationSchema, example=examples.BOCHUM)
