@@ -147,6 +147,14 @@ class Blueprint(flask_smorest.Blueprint):
         super().__init__(*args, **kwargs)
         self._prepare_doc_cbks.append(self._prepare_header_doc)
 
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+        """Query arguments are parsed by one schema instance per view: given a class,
+        webargs built a new instance (its fields copied) on every request. Bodies keep
+        their classes (their OpenAPI components are named after them)."""
+        if kwargs.get("location") == "query" and isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
+
     @staticmethod
     def _prepare_header_doc(doc: dict[str, Any], doc_info: dict[str, Any], **_kw: Any):
         """The headers a `reads`/`writes` decorator names, beside the generated parameters
