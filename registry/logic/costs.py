@@ -22,7 +22,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
 from registry.errors import Invalid
@@ -434,6 +434,44 @@ def _as_of(org: Organisation) -> str:
     return f" (as of {org.population_date.isoformat()})" if org.population_date else ""
 
 
+class _ContextStatements:
+    """The statements of `context`, built once (an estimate's whole SQL is three index
+    lookups; building them anew cost more): the Land (`land`), its key shares (`land`,
+    `years`), the case rates of the solutions priced per case (`solutions`)."""
+
+    def __init__(self) -> None:
+        land = bindparam("land", type_=String)
+        self.land = (
+            select(Organisation)
+            .where(Organisation.kind == "land", Organisation.land_code == land)
+            .options(lazyload(Organisation.duty_rows))
+        )
+        self.shares = select(KoenigsteinShare.year, KoenigsteinShare.share_e5).where(
+            KoenigsteinShare.land_code == land,
+            KoenigsteinShare.year.in_(bindparam("years", expanding=True)),
+        )
+        SS = solution_service
+        self.rates = (
+            select(
+                SS.c.solution_id,
+                Service.ozg_id,
+                Service.name,
+                Service.case_rate_e3,
+                Service.case_rate_source,
+                Service.case_rate_assumed,
+            )
+            .join(Service, Service.id == SS.c.service_id)
+            .where(
+                SS.c.solution_id.in_(bindparam("solutions", expanding=True)),
+                Service.case_rate_e3.is_not(None),
+            )
+            .order_by(SS.c.solution_id, Service.ozg_id)
+        )
+
+
+_CONTEXT = _ContextStatements()
+
+
 def context(
     session: Session,
     org: Organisation,
@@ -447,42 +485,16 @@ def context(
     need: at most three statements, whatever the number of solutions."""
     land = None
     if org.land_code is not None:
-        land = (
-            org
-            if org.kind == "land"
-            else session.scalar(
-                select(Organisation)
-                .where(Organisation.kind == "land", Organisation.land_code == org.land_code)
-                .options(lazyload(Organisation.duty_rows))
-            )
-        )
+        land = org if org.kind == "land" else session.scalar(_CONTEXT.land, {"land": org.land_code})
     years = set().union(*(prices.koenigstein_years(s.prices) for s in solutions))
     shares: dict[int, int] = {}
     if years and org.land_code is not None:
-        rows = session.execute(
-            select(KoenigsteinShare.year, KoenigsteinShare.share_e5).where(
-                KoenigsteinShare.land_code == org.land_code,
-                KoenigsteinShare.year.in_(sorted(years)),
-            )
-        )
+        rows = session.execute(_CONTEXT.shares, {"land": org.land_code, "years": sorted(years)})
         shares = {year: share for year, share in rows}
     priced_per_case = [s.id for s in solutions if prices.uses(s.prices, "cases")]
     rates: dict[int, list[CaseRate]] = {}
     if priced_per_case:
-        SS = solution_service
-        rate_rows = session.execute(
-            select(
-                SS.c.solution_id,
-                Service.ozg_id,
-                Service.name,
-                Service.case_rate_e3,
-                Service.case_rate_source,
-                Service.case_rate_assumed,
-            )
-            .join(Service, Service.id == SS.c.service_id)
-            .where(SS.c.solution_id.in_(priced_per_case), Service.case_rate_e3.is_not(None))
-            .order_by(SS.c.solution_id, Service.ozg_id)
-        )
+        rate_rows = session.execute(_CONTEXT.rates, {"solutions": priced_per_case})
         for solution_id, ozg_id, name, rate, source, assumed in rate_rows:
             rates.setdefault(solution_id, []).append(
                 CaseRate(ozg_id, name, Fraction(rate, 1000), source, assumed)

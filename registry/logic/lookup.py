@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, String, bindparam, select
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from registry.errors import Conflict, Invalid, NotFound
@@ -33,15 +35,8 @@ def organisation(
     levels from organisation_level); parent=False: nor the parent (an analysis answer
     names the organisation only; one table, one ORM object). Either loads on first use
     all the same."""
-    stmt = select(Organisation).where(organisation_key_clause(key))
-    stmt = stmt.options(
-        joinedload(Organisation.parent).lazyload(Organisation.duty_rows)
-        if parent
-        else lazyload(Organisation.parent),
-        # In the same statement (most organisations have none): one round trip, not two.
-        joinedload(Organisation.duty_rows) if duties else lazyload(Organisation.duty_rows),
-    )
-    found = session.execute(stmt).unique().scalar_one_or_none()
+    stmt = _organisation_statement(bool(ARS_RE.match(key)), duties, parent)
+    found = session.execute(stmt, {"key": key}).unique().scalar_one_or_none()
     if found is None:
         if field:  # a reference inside a request body: the body is at fault
             raise Invalid({field: [f"No organisation with key '{key}'."]})
@@ -64,18 +59,40 @@ def service(
     return found
 
 
-def solution(
-    session: Session, slug: str, *, field: str | None = None, services: bool = True
-) -> Solution:
-    """services=False: the implemented services are not needed (cost estimates)."""
-    stmt = select(Solution).where(Solution.slug == slug)
+# Built once per shape, the key a bound parameter: every answer looks one of these up, and
+# building the statement with its loader options cost more than running it.
+
+
+@cache
+def _organisation_statement(by_ars: bool, duties: bool, parent: bool) -> Select[Any]:
+    key = bindparam("key", type_=String)
+    stmt = select(Organisation).where(
+        Organisation.ars == key if by_ars else Organisation.slug == key
+    )
+    return stmt.options(
+        joinedload(Organisation.parent).lazyload(Organisation.duty_rows)
+        if parent
+        else lazyload(Organisation.parent),
+        # In the same statement (most organisations have none): one round trip, not two.
+        joinedload(Organisation.duty_rows) if duties else lazyload(Organisation.duty_rows),
+    )
+
+
+@cache
+def _solution_statement(services: bool) -> Select[Any]:
+    stmt = select(Solution).where(Solution.slug == bindparam("slug", type_=String))
     stmt = stmt.options(
         lazyload(Solution.builder, Organisation.duty_rows),
         lazyload(Solution.operator, Organisation.duty_rows),
     )
-    if not services:
-        stmt = stmt.options(lazyload(Solution.services))
-    found = session.scalar(stmt)
+    return stmt if services else stmt.options(lazyload(Solution.services))
+
+
+def solution(
+    session: Session, slug: str, *, field: str | None = None, services: bool = True
+) -> Solution:
+    """services=False: the implemented services are not needed (cost estimates)."""
+    found = session.scalar(_solution_statement(services), {"slug": slug})
     if found is None:
         if field:
             raise Invalid({field: [f"No solution with slug '{slug}'."]})
