@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Integer, Select, String, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import Invalid, Referenced
 from registry.logic import hierarchy, lookup
-from registry.logic.paging import Page, paginate
+from registry.logic.paging import Page, Paged
 from registry.models import Adoption, ApiToken, Organisation, OrganisationDuty, Solution
 
 # Higher levels have smaller ranks; a territorial parent must rank strictly above its child.
@@ -45,25 +46,40 @@ def list_organisations(
     parent: str | None = None,
     name: str | None = None,
 ) -> Page:
+    params: dict[str, Any] = {"kind": kind, "land": land, "parent": None, "name": None}
+    if ags:  # the AGS is the ARS without its Gemeindeverband digits 6-9
+        params |= {"ags_head": ags[:5], "ags_tail": ags[5:]}
+    if parent:
+        params["parent"] = lookup.organisation(session, parent).id
+    if name:
+        params["name"] = f"%{lookup.escape_like(name)}%"
+    shape = tuple(bool(v) for v in (kind, land, ags, parent, name))
+    return _listing(*shape).run(session, params, page=page, page_size=page_size)
+
+
+@cache
+def _listing(kind: bool, land: bool, ags: bool, parent: bool, name: bool) -> Paged:
+    """Built once per combination of filters, their values bound: building the
+    statement with its loader options cost more than running it."""
     stmt: Select[Any] = select(Organisation)
     if kind:
-        stmt = stmt.where(Organisation.kind == kind)
+        stmt = stmt.where(Organisation.kind == bindparam("kind", type_=String))
     if land:
-        stmt = stmt.where(Organisation.land_code == land)
-    if ags:  # the AGS is the ARS without its Gemeindeverband digits 6-9
+        stmt = stmt.where(Organisation.land_code == bindparam("land", type_=String))
+    if ags:
         stmt = stmt.where(
-            func.substr(Organisation.ars, 1, 5) == ags[:5],
-            func.substr(Organisation.ars, 10, 3) == ags[5:],
+            func.substr(Organisation.ars, 1, 5) == bindparam("ags_head", type_=String),
+            func.substr(Organisation.ars, 10, 3) == bindparam("ags_tail", type_=String),
         )
     if parent:
-        stmt = stmt.where(Organisation.parent_id == lookup.organisation(session, parent).id)
+        stmt = stmt.where(Organisation.parent_id == bindparam("parent", type_=Integer))
     if name:
-        stmt = stmt.where(Organisation.name.ilike(f"%{lookup.escape_like(name)}%", escape="\\"))
+        stmt = stmt.where(Organisation.name.ilike(bindparam("name", type_=String), escape="\\"))
     stmt = stmt.order_by(Organisation.ars.is_(None), Organisation.ars, Organisation.slug)
     # Each item shows its parent's key and name: one statement for all parents, not one
     # per parent (a join would make the sort before OFFSET carry every joined row).
     stmt = stmt.options(selectinload(Organisation.parent).lazyload(Organisation.duty_rows))
-    return paginate(session, stmt, page=page, page_size=page_size)
+    return Paged.of(stmt)
 
 
 def lands(session: Session) -> list[tuple[str | None, str]]:
