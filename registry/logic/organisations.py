@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, Select, String, bindparam, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from registry.errors import Invalid, Referenced
 from registry.logic import hierarchy, lookup
@@ -76,9 +76,13 @@ def _listing(kind: bool, land: bool, ags: bool, parent: bool, name: bool) -> Pag
     if name:
         stmt = stmt.where(Organisation.name.ilike(bindparam("name", type_=String), escape="\\"))
     stmt = stmt.order_by(Organisation.ars.is_(None), Organisation.ars, Organisation.slug)
-    # Each item shows its parent's key and name: one statement for all parents, not one
-    # per parent (a join would make the sort before OFFSET carry every joined row).
-    stmt = stmt.options(selectinload(Organisation.parent).lazyload(Organisation.duty_rows))
+    # Each item shows its parent's key and name and its explicit duties: joined to the
+    # page in the same statement (SQLAlchemy limits the organisations in a subquery and
+    # joins the parents and duty rows to those only), one round trip instead of three.
+    stmt = stmt.options(
+        joinedload(Organisation.parent).lazyload(Organisation.duty_rows),
+        joinedload(Organisation.duty_rows),
+    )
     return Paged.of(stmt)
 
 
