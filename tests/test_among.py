@@ -42,12 +42,17 @@ def test_one_text_for_any_number_of_ids_on_postgresql(session, backend):
         assert " IN (" in text([1])
 
 
-def test_pairs_give_the_rows_of_a_tuple_in(client, session):
+def _two_solutions(client):
+    """Three services, two solutions sharing the middle one: four (solution, service)."""
     for ozg_id in ("10001", "10002", "10003"):
         f.service(client, ozg_id)
     f.land(client)
     f.solution(client, "one", "050000000000", ["10001", "10002"])
     f.solution(client, "two", "050000000000", ["10002", "10003"])
+
+
+def test_pairs_give_the_rows_of_a_tuple_in(client, session):
+    _two_solutions(client)
     SS = solution_service
     every = sorted(tuple(r) for r in session.execute(select(SS.c.solution_id, SS.c.service_id)))
     assert len(every) == 4
@@ -84,11 +89,7 @@ def test_one_text_for_any_number_of_pairs_on_postgresql(session, backend):
 
 def test_parameters_of_a_statement_built_once_give_the_rows_of_in(client, session):
     """among_param / pairs_param: one statement, the ids and pairs given at execution."""
-    for ozg_id in ("10001", "10002", "10003"):
-        f.service(client, ozg_id)
-    f.land(client)
-    f.solution(client, "one", "050000000000", ["10001", "10002"])
-    f.solution(client, "two", "050000000000", ["10002", "10003"])
+    _two_solutions(client)
     dialect = dialect_of(session)
     SS = solution_service
     ids = select(SS.c.service_id).where(among_param(dialect, SS.c.service_id, "ids"))
