@@ -15,13 +15,6 @@ from registry.models import Adoption, Organisation, Service, Solution
 ARS_RE = re.compile(r"^[0-9]{12}$")
 
 
-def organisation_key_clause(key: str):
-    """An ARS is 12 digits; anything else is a slug."""
-    if ARS_RE.match(key):
-        return Organisation.ars == key
-    return Organisation.slug == key
-
-
 def organisation(
     session: Session,
     key: str,
@@ -35,6 +28,7 @@ def organisation(
     levels from organisation_level); parent=False: nor the parent (an analysis answer
     names the organisation only; one table, one ORM object). Either loads on first use
     all the same."""
+    # An ARS is 12 digits; anything else is a slug.
     stmt = _organisation_statement(bool(ARS_RE.match(key)), duties, parent)
     found = session.execute(stmt, {"key": key}).unique().scalar_one_or_none()
     if found is None:
