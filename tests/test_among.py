@@ -1,38 +1,30 @@
-"""`among`: an id list whose SQL text does not depend on its length on PostgreSQL (so
-that the driver prepares it once), and the same rows as IN everywhere; `among_pairs`
-likewise for pairs."""
+"""`among_param`: an id list given at execution whose SQL text does not depend on its
+length on PostgreSQL (so that the driver prepares it once), and the same rows as IN
+everywhere; `pairs_param` likewise for pairs."""
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import postgresql
 
-from registry.logic.among import (
-    among,
-    among_pairs,
-    among_param,
-    dialect_of,
-    pairs_param,
-    pairs_values,
-)
+from registry.logic.among import among_param, dialect_of, pairs_param, pairs_values
 from registry.models import Service, Solution, solution_service
 from tests import factories as f
+
+NAMES = ("firsts", "seconds")
 
 
 def test_the_same_rows_as_in(client, session):
     for ozg_id in ("10001", "10002", "10003"):
         f.service(client, ozg_id)
     ids = sorted(session.scalars(select(Service.id)))
+    stmt = select(Service.id).where(among_param(dialect_of(session), Service.id, "ids"))
     for wanted in ([], ids[:1], ids[1:], ids):
-        found = session.scalars(select(Service.id).where(among(session, Service.id, wanted)))
+        found = session.scalars(stmt, {"ids": wanted})
         assert sorted(found) == wanted
-    subquery = select(Service.id).where(Service.ozg_id == "10002")
-    assert list(
-        session.scalars(select(Service.id).where(among(session, Service.id, subquery)))
-    ) == [ids[1]]
 
 
 def test_one_text_for_any_number_of_ids_on_postgresql(session, backend):
     def text(ids):
-        stmt = select(Service.id).where(among(session, Service.id, ids))
+        stmt = select(Service.id).where(among_param(dialect_of(session), Service.id, "ids"))
         return str(stmt.compile(dialect=postgresql.dialect()))
 
     if backend == "postgresql":
@@ -53,15 +45,15 @@ def _two_solutions(client):
 
 def test_pairs_give_the_rows_of_a_tuple_in(client, session):
     _two_solutions(client)
+    dialect = dialect_of(session)
     SS = solution_service
+    pairs = select(SS.c.solution_id, SS.c.service_id).where(
+        pairs_param(dialect, (SS.c.solution_id, SS.c.service_id), NAMES)
+    )
     every = sorted(tuple(r) for r in session.execute(select(SS.c.solution_id, SS.c.service_id)))
     assert len(every) == 4
     for wanted in ([], every[:1], every[1:3], every, [(every[0][0], every[3][1])]):
-        found = session.execute(
-            select(SS.c.solution_id, SS.c.service_id).where(
-                among_pairs(session, (SS.c.solution_id, SS.c.service_id), wanted)
-            )
-        )
+        found = session.execute(pairs, pairs_values(dialect, NAMES, wanted))
         expected = session.execute(
             select(SS.c.solution_id, SS.c.service_id).where(
                 tuple_(SS.c.solution_id, SS.c.service_id).in_(wanted)
@@ -77,7 +69,7 @@ def test_pairs_give_the_rows_of_a_tuple_in(client, session):
 def test_one_text_for_any_number_of_pairs_on_postgresql(session, backend):
     def text(pairs):
         columns = (Solution.id, Service.id)
-        stmt = select(Service.id).where(among_pairs(session, columns, pairs))
+        stmt = select(Service.id).where(pairs_param(dialect_of(session), columns, NAMES))
         return str(stmt.compile(dialect=postgresql.dialect()))
 
     if backend == "postgresql":
@@ -85,23 +77,3 @@ def test_one_text_for_any_number_of_pairs_on_postgresql(session, backend):
         assert "unnest(" in text([(1, 2)])
     else:
         assert " IN (" in text([(1, 2)])
-
-
-def test_parameters_of_a_statement_built_once_give_the_rows_of_in(client, session):
-    """among_param / pairs_param: one statement, the ids and pairs given at execution."""
-    _two_solutions(client)
-    dialect = dialect_of(session)
-    SS = solution_service
-    ids = select(SS.c.service_id).where(among_param(dialect, SS.c.service_id, "ids"))
-    names = ("firsts", "seconds")
-    pairs = select(SS.c.solution_id, SS.c.service_id).where(
-        pairs_param(dialect, (SS.c.solution_id, SS.c.service_id), names)
-    )
-    every = sorted(tuple(r) for r in session.execute(select(SS.c.solution_id, SS.c.service_id)))
-    services = sorted({b for _, b in every})
-    for wanted in ([], services[:1], services[1:], services):
-        found = sorted(session.scalars(ids, {"ids": wanted}))
-        assert found == sorted(b for _, b in every if b in wanted)
-    for wanted in ([], every[:1], every[1:3], every, [(every[0][0], every[3][1])]):
-        found = session.execute(pairs, pairs_values(dialect, names, wanted))
-        assert sorted(tuple(r) for r in found) == sorted(set(wanted) & set(every))
