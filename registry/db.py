@@ -120,6 +120,10 @@ def make_sessionmaker(bind: Any, **kwargs: Any) -> sessionmaker[RegistrySession]
     return sessionmaker(bind, class_=RegistrySession, expire_on_commit=False, **kwargs)
 
 
+# registry.models.AuditCounter's one row (not imported here: the models import this module).
+LAST_AUDIT_ID_SQL = "SELECT last_id FROM audit_counter WHERE id = 1"
+
+
 class Database:
     """The engine and session factory of one app."""
 
@@ -136,6 +140,40 @@ class Database:
             if self.engine.dialect.name == "postgresql"
             else self.sessionmaker
         )
+
+        # Revalidations read the audit sequence on a pooled connection without a session
+        # (last_audit_id). Off where reads are bound to one connection instead (the
+        # tests' rolled-back transaction, which a pooled connection cannot see).
+        self.revalidate_on_pool = True
+
+    def last_audit_id(self) -> int:
+        """The audit sequence (registry.api.conditional), read on a pooled connection by
+        the driver itself: a session and SQLAlchemy's execution path cost twice the
+        statement's round trip, and this read is all a revalidation (304) does."""
+        # Outside SQLAlchemy's execution path nothing maps the driver's errors or
+        # invalidates a broken connection: done here (the error handlers answer 503).
+        driver_error = self.engine.dialect.loaded_dbapi.Error
+        try:
+            fairy = self.engine.raw_connection()
+        except driver_error as error:
+            raise DisconnectionError(f"audit sequence: {error.__class__.__name__}") from error
+        driver = fairy.driver_connection
+        postgres = self.engine.dialect.name == "postgresql"
+        try:
+            if postgres:  # no transaction to roll back on return (a second round trip)
+                driver.autocommit = True
+            cursor = fairy.cursor()
+            cursor.execute(LAST_AUDIT_ID_SQL)  # psycopg prepares it from the fifth time on
+            row = cursor.fetchone()
+            cursor.close()
+            if postgres:
+                driver.autocommit = False
+        except driver_error as error:
+            fairy.invalidate(error)
+            raise DisconnectionError(f"audit sequence: {error.__class__.__name__}") from error
+        finally:
+            fairy.close()
+        return int(row[0]) if row is not None else 0
 
     def init_app(self, app: Flask) -> None:
         app.extensions["registry_db"] = self

@@ -161,8 +161,10 @@ def app(base_app: Flask, connection: Connection) -> Iterator[Flask]:
     db.sessionmaker = db.read_sessionmaker = make_sessionmaker(
         connection, join_transaction_mode="create_savepoint"
     )
+    db.revalidate_on_pool = False  # tests/test_conditional.py covers it on its own database
     yield base_app
     db.sessionmaker, db.read_sessionmaker = original
+    db.revalidate_on_pool = True
 
 
 class TokenClient(FlaskClient):

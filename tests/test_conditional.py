@@ -6,8 +6,21 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
+from webargs.flaskparser import FlaskParser
+
+from registry import migrate
+from registry.app import create_app
+from registry.db import Database
 from registry.paths import project_dir
 from tests import factories as f
+from tests.conftest import (
+    drop_database,
+    fresh_database_url,
+    make_token,
+    run_database_name,
+    token_client,
+)
 
 BOCHUM = "/api/v1/organisations/059110000000"
 
@@ -55,13 +68,108 @@ def test_analysis_answers_follow_the_audit_sequence(client, anonymous, count_sta
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
     # Estimates start on today's date by default: the tag names the day as well.
     dated = changed.headers["ETag"]
-    assert dated.endswith(f'-{date.today():%Y%m%d}"'), dated
-    yesterday = dated[: -len('20261202"')] + f'{date.today() - timedelta(days=1):%Y%m%d}"'
+    state, day, _question = dated.strip('"').split("-")
+    assert day == f"{date.today():%Y%m%d}", dated
+    yesterday = dated.replace(day, f"{date.today() - timedelta(days=1):%Y%m%d}")
     assert anonymous.get(gaps, headers={"If-None-Match": yesterday}).status_code == 200
     listed = anonymous.get("/api/v1/services").headers["ETag"]
-    assert dated.startswith(listed[:-1] + "-")  # lists answer the same catalogue state
+    assert listed.startswith(f'"{state}-')  # lists answer the same catalogue state
     lists = anonymous.get("/api/v1/services", headers={"If-None-Match": listed})
     assert lists.status_code == 304
+
+
+def test_a_revalidation_is_answered_before_its_arguments_are_parsed(
+    anonymous, client, count_statements, monkeypatch
+):
+    f.nrw_with_bochum(client)
+    f.service(client, "10124", "gemeinde")
+    question = f"{BOCHUM}/candidates?service=10124"
+    tag = anonymous.get(question).headers["ETag"]
+    parsed = []
+    original = FlaskParser.parse
+
+    def counting(self, *args, **kwargs):
+        parsed.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FlaskParser, "parse", counting)
+    count_statements.statements.clear()
+    again = anonymous.get(question, headers={"If-None-Match": tag})
+    assert (again.status_code, again.data, again.headers["ETag"]) == (304, b"", tag)
+    assert (len(count_statements), parsed) == (1, [])  # the sequence only, nothing parsed
+    assert anonymous.get(question).status_code == 200 and parsed  # a 200 parses them
+
+
+def test_a_tag_names_one_question_so_a_current_tag_never_hides_an_error(anonymous, client):
+    """RFC 9110 §13.2.1: If-None-Match counts only where the request without it would
+    succeed. A tag from one question is no tag of another (unknown organisation, bad
+    argument, another query), and `*` names no answer before one is computed."""
+    f.nrw_with_bochum(client)
+    f.service(client, "10124", "gemeinde")
+    tag = anonymous.get(f"{BOCHUM}/gaps").headers["ETag"]
+    unknown = "/api/v1/organisations/059990000000/gaps"
+    assert anonymous.get(unknown, headers={"If-None-Match": tag}).status_code == 404
+    assert anonymous.get(unknown, headers={"If-None-Match": "*"}).status_code == 404
+    bad = anonymous.get(f"{BOCHUM}/gaps?top=-1", headers={"If-None-Match": tag})
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    other = anonymous.get(f"{BOCHUM}/gaps?top=1", headers={"If-None-Match": tag})
+    assert other.status_code == 200 and other.headers["ETag"] != tag
+    star = anonymous.get(f"{BOCHUM}/gaps", headers={"If-None-Match": "*"})
+    assert (star.status_code, star.headers["ETag"]) == (304, tag)
+    # Who asks is part of the question: an admin's answer may hold more (the audit trail).
+    assert client.get(f"{BOCHUM}/gaps").headers["ETag"] != tag
+    assert client.get(f"{BOCHUM}/gaps", headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_a_revalidation_without_the_token_a_registry_requires_is_refused(app, anonymous):
+    tag = anonymous.get("/api/v1/services").headers["ETag"]
+    app.config["READS_REQUIRE_TOKEN"] = True
+    try:
+        refused = anonymous.get("/api/v1/services", headers={"If-None-Match": tag})
+    finally:
+        app.config["READS_REQUIRE_TOKEN"] = False
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+
+
+@pytest.fixture
+def own_database(backend, tmp_path):
+    """An app on a database of its own: commits are real, as in production (the other
+    tests' writes stay in a rolled-back transaction no pooled connection sees)."""
+    url = fresh_database_url(backend, run_database_name("revalidate"), tmp_path)
+    migrate.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
+    yield app
+    app.extensions["registry_db"].engine.dispose()
+    drop_database(backend, url)
+
+
+def test_a_revalidation_reads_the_sequence_on_the_pool_and_sees_every_commit(
+    own_database, monkeypatch
+):
+    app = own_database
+    admin = token_client(app, make_token(app, "admin", name="admin"))
+    anonymous = token_client(app, None)
+    f.nrw_with_bochum(admin)
+    f.service(admin, "10124", "gemeinde")
+    gaps = f"{BOCHUM}/gaps"
+    reads = []
+    original = Database.last_audit_id
+
+    def counted(self):
+        reads.append(original(self))
+        return reads[-1]
+
+    monkeypatch.setattr(Database, "last_audit_id", counted)
+    tag = anonymous.get(gaps).headers["ETag"]
+    assert reads == []  # a plain GET reads the sequence in its own session
+    again = anonymous.get(gaps, headers={"If-None-Match": tag})
+    assert (again.status_code, again.headers["ETag"]) == (304, tag)
+    assert len(reads) == 1 and tag.startswith(f'"s{reads[0]}-')
+    f.solution(admin, "ewa", "050000000000", ["10124"], efa=True)  # committed: it moves on
+    moved = anonymous.get(gaps, headers={"If-None-Match": tag})
+    assert moved.status_code == 200 and reads[-1] > reads[0]
+    assert moved.headers["ETag"].startswith(f'"s{reads[-1]}-')
+    assert anonymous.get(gaps, headers={"If-None-Match": moved.headers["ETag"]}).status_code == 304
 
 
 def test_the_spec_declares_the_preconditions():

@@ -183,9 +183,9 @@ class Blueprint(flask_smorest.Blueprint):
             @wraps(view)
             def conditional_view(*args: Any, **kwargs: Any) -> Any:
                 g.read_only = not snapshot
-                early = conditional.start(etag, dated)
-                if early is not None or etag != conditional.SEQUENCE:
-                    return early or view(*args, **kwargs)
+                if etag != conditional.SEQUENCE:
+                    return view(*args, **kwargs)
+                conditional.start(etag, dated)  # a current tag got 304 before (revalidate)
                 tag = g.get("sequence_etag")
                 if tag is None:
                     return view(*args, **kwargs)
@@ -195,6 +195,7 @@ class Blueprint(flask_smorest.Blueprint):
                 g.answer_cache_tag = tag  # the finished answer is kept (conditional.finish)
                 return view(*args, **kwargs)
 
+            conditional.mark(conditional_view, etag, dated, snapshot)
             decorated = self._with_header(conditional_view, conditional.IF_NONE_MATCH)
             return self.alt_response(304, response="NOT_MODIFIED")(decorated)
 

@@ -9,19 +9,32 @@ Two kinds of tag:
   write in between makes the tag older than the answer, never newer), and a revalidation
   with that tag is answered 304 without computing anything. Cost estimates (gaps,
   candidates, cost, budget) also depend on today's date (their default contract date),
-  so their tag carries it: `"s<audit id>-<yyyymmdd>"`.
+  so their tag carries it: `"s<audit id>-<yyyymmdd>-<question>"`, where the last part is
+  a digest of the path and query as sent and of who asked.
 If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`.
+
+Why the question is in the tag: a revalidation is answered before its arguments are
+parsed and its organisation is looked up (`revalidate`, a before-request hook: parsing
+cost more than the rest of a 304). RFC 9110 §13.2.1 lets a server evaluate
+`If-None-Match` only when the request without it would have succeeded. A tag names one
+question's successful answer at one catalogue state: if it is current, the same question
+on the same catalogue succeeds again. Without the question in it, a current tag sent with
+an unknown organisation or a bad argument would get 304 instead of 404 or 422. `*` names
+no answer, so it is judged after the answer is computed (`finish`).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from sqlalchemy import select
 
 from registry.api import answer_cache
-from registry.db import get_session
+from registry.db import get_db, get_session
 from registry.models import AuditCounter
 
 RECORD, SEQUENCE = "record", "sequence"
@@ -40,19 +53,36 @@ IF_NONE_MATCH = {
 def sequence_etag(dated: bool = False) -> str:
     """`dated`: the answer also depends on today (cost estimates start on today's date by
     default), so the tag changes with the day as well."""
-    # Core on the session's connection: every revalidation runs this, and the ORM's
-    # execution path cost more than the statement.
-    last = get_session().connection().execute(LAST_AUDIT_ID).scalar()
-    return f'"s{last or 0}-{date.today():%Y%m%d}"' if dated else f'"s{last or 0}"'
+    db = get_db()
+    if request.headers.get("If-None-Match") and "db_session" not in g and db.revalidate_on_pool:
+        # A revalidation, most often answered 304 with this read alone: no session.
+        last = db.last_audit_id()
+    else:
+        # Core on the session's connection, which the answer then reads on: the ORM's
+        # execution path cost more than the statement.
+        last = get_session().connection().execute(LAST_AUDIT_ID).scalar()
+    day = f"-{date.today():%Y%m%d}" if dated else ""
+    return f'"s{last or 0}{day}-{question_digest()}"'
 
 
-def matches(header: str | None, tag: str) -> bool:
-    """Weak comparison of an If-None-Match header with a tag."""
+def question_digest() -> str:
+    """The question as sent (path and query) and who asked: an answer to a token may hold
+    more than the anonymous one (the audit trail), and a tag must name one answer."""
+    asked = g.get("principal")
+    who = f"{asked.role}:{asked.name}" if asked is not None else ""
+    text = f"{request.full_path}\0{who}".encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(text, digest_size=6).hexdigest()
+
+
+def matches(header: str | None, tag: str, *, star: bool = True) -> bool:
+    """Weak comparison of an If-None-Match header with a tag; `*` matches any current
+    answer (`star`: the answer exists, it has been computed)."""
     if not header:
         return False
     wanted = tag.removeprefix("W/")
     return any(
-        t.strip() == "*" or t.strip().removeprefix("W/") == wanted for t in header.split(",")
+        (star and t.strip() == "*") or t.strip().removeprefix("W/") == wanted
+        for t in header.split(",")
     )
 
 
@@ -63,14 +93,48 @@ def not_modified(tag: str) -> Response:
     return response
 
 
-def start(kind: str, dated: bool = False) -> Response | None:
-    """Before a read: remember the sequence tag; answer 304 at once when it is current."""
-    if kind != SEQUENCE or request.method not in CONDITIONAL_METHODS:
+# Set on a view by Blueprint.reads: (tag kind, dated, snapshot).
+READS_MARK = "_registry_reads"
+
+
+def mark(view: Callable[..., Any], kind: str, dated: bool, snapshot: bool) -> None:
+    setattr(view, READS_MARK, (kind, dated, snapshot))
+
+
+def _reads_of(endpoint: str | None) -> tuple[str, bool, bool] | None:
+    """What the view answering this request reads, as marked; flask-smorest's own
+    decorators keep the mark (functools.wraps copies a function's attributes)."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:  # a MethodView: its GET answers HEAD as well
+        view = getattr(view_class, "get", None)
+    return getattr(view, READS_MARK, None)
+
+
+def revalidate() -> Response | None:
+    """Before-request hook (after authentication): a sequence-tagged read remembers its
+    tag, and a revalidation with the current tag is answered 304 at once, before its
+    arguments are parsed: the tag names this question's successful answer."""
+    if request.method not in CONDITIONAL_METHODS:
         return None
+    reads = _reads_of(request.endpoint)
+    if reads is None or reads[0] != SEQUENCE:
+        return None
+    _kind, dated, snapshot = reads
+    # The session the view will use: outside a transaction, or (a snapshot stream) the
+    # transaction whose snapshot the tag then describes.
+    g.read_only = not snapshot
     g.sequence_etag = sequence_etag(dated)
-    if matches(request.headers.get("If-None-Match"), g.sequence_etag):
+    if matches(request.headers.get("If-None-Match"), g.sequence_etag, star=False):
         return not_modified(g.sequence_etag)
     return None
+
+
+def start(kind: str, dated: bool = False) -> None:
+    """Before a read (the view's own wrapper): the sequence tag, if `revalidate` has not
+    read it (a view called outside a request to its own endpoint)."""
+    if kind == SEQUENCE and request.method in CONDITIONAL_METHODS and "sequence_etag" not in g:
+        g.sequence_etag = sequence_etag(dated)
 
 
 def finish(response: Response) -> Response:

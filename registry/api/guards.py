@@ -123,6 +123,7 @@ def init_app(app: Flask) -> None:
 
     app.before_request(_authenticate)
     app.before_request(_limit_request)
+    app.before_request(conditional.revalidate)  # after authentication: a 401 stays a 401
     app.teardown_request(_end_write_intent)
     app.after_request(_security_headers)
     app.after_request(conditional.finish)
