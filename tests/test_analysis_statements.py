@@ -201,6 +201,11 @@ def test_budget_statements(client, anonymous, small, count_statements):
 
 def test_cost_statements(client, anonymous, small, count_statements):
     _bounded(client, anonymous, count_statements, f"solutions/elfe/cost?for={WITTEN}")
+    # An estimate needs the solution's prices and terms, not its builder, operator,
+    # services or URL patterns (a join and a round trip each, half of a cost answer).
+    solution_reads = [s for s in count_statements.statements if "FROM solution" in s]
+    assert len(solution_reads) == 1 and " JOIN " not in solution_reads[0], solution_reads
+    assert not any("solution_url_pattern" in s for s in count_statements.statements)
 
 
 def test_coverage_statements(client, anonymous, small, count_statements):

@@ -119,7 +119,7 @@ class Cost(MethodView):
         422 (field `for`, `cases` or `members`) when a figure the price needs is missing.
         """
         session = get_session()
-        solution = lookup.solution(session, slug, services=False)
+        solution = lookup.solution(session, slug, related=False)
         org = lookup.organisation(session, args["for_"], duties=False, parent=False)
         view = analysis.cost_view(
             session,

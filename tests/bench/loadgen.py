@@ -10,7 +10,10 @@ request's clock starts, so there only ``rps`` shows the cost of connecting.
 Usage::
 
     python tests/bench/loadgen.py --host 127.0.0.1 --port 8000 --concurrency 8 \\
-        --requests 500 --warmup 20 [--header 'Name: value' ...] PATH [PATH ...]
+        --requests 500 --warmup 20 [--header 'Name: value' ...] [--etags FILE] PATH [PATH ...]
+
+`--etags`: a JSON object of path -> ETag, sent as each path's If-None-Match (revalidations:
+a tag names one question's answer, so each path needs its own).
 
 prints one JSON object and exits 0 even when requests failed: the caller judges.
 """
@@ -23,6 +26,7 @@ import math
 import statistics
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 FIRST_ERROR_BODY_BYTES = 300
@@ -181,7 +185,13 @@ async def _read_response(reader: asyncio.StreamReader) -> _Response:
     return _Response(status, bytes(head), keep_alive)
 
 
-def _build_requests(host: str, port: int, paths: list[str], headers: dict[str, str]) -> list[bytes]:
+def _build_requests(
+    host: str,
+    port: int,
+    paths: list[str],
+    headers: dict[str, str],
+    etags: dict[str, str] | None = None,
+) -> list[bytes]:
     host_value = f"[{host}]" if ":" in host else host
     merged = {"Host": f"{host_value}:{port}", "Accept": "application/json"}
     lowered = {name.lower(): name for name in merged}
@@ -190,7 +200,14 @@ def _build_requests(host: str, port: int, paths: list[str], headers: dict[str, s
         merged.pop(lowered.get(name.lower(), name), None)
         merged[name] = value
     head = "".join(f"{name}: {value}\r\n" for name, value in merged.items())
-    return [f"GET {path} HTTP/1.1\r\n{head}\r\n".encode("latin-1") for path in paths]
+    tags = etags or {}
+    built = [
+        f"GET {path} HTTP/1.1\r\n{head}"
+        + (f"If-None-Match: {tags[path]}\r\n" if path in tags else "")
+        + "\r\n"
+        for path in paths
+    ]
+    return [request.encode("latin-1") for request in built]
 
 
 async def _one_request(conn: _Connection, request: bytes) -> tuple[_Response, float]:
@@ -301,9 +318,10 @@ async def _run(
     warmup: int,
     headers: dict[str, str],
     duration_cap: float,
+    etags: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     deadline = time.perf_counter() + duration_cap
-    wire = _build_requests(host, port, paths, headers)
+    wire = _build_requests(host, port, paths, headers, etags)
     conns = [_Connection(host, port) for _ in range(concurrency)]
     try:
         warm = _Phase(total=warmup, deadline=deadline, measured=False)
@@ -327,6 +345,7 @@ def run(
     warmup: int,
     headers: dict[str, str] | None = None,
     duration_cap: float = 120.0,
+    etags: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Send `warmup` unmeasured then `requests` measured GETs over `concurrency` connections.
 
@@ -352,6 +371,7 @@ def run(
             warmup=warmup,
             headers=dict(headers or {}),
             duration_cap=duration_cap,
+            etags=etags,
         )
     )
 
@@ -374,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--header", type=_header, action="append", default=[])
     parser.add_argument("--duration-cap", type=float, default=120.0, metavar="SECONDS")
+    parser.add_argument("--etags", type=Path, help="JSON object: path -> its If-None-Match")
     parser.add_argument("paths", nargs="+", metavar="PATH")
     args = parser.parse_args(argv)
     try:
@@ -386,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             warmup=args.warmup,
             headers=dict(args.header),
             duration_cap=args.duration_cap,
+            etags=json.loads(args.etags.read_text()) if args.etags else None,
         )
     except ValueError as exc:
         parser.error(str(exc))
