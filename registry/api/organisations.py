@@ -92,8 +92,8 @@ class Organisations(MethodView):
         (Land code), `ags` (8-digit Gemeindeschlüssel), `parent` (key) and `name`
         (substring, case-insensitive).
         """
-        found = organisations.list_organisations(get_session(), **args)
-        return render.json_response(render.page(found, render.organisation))
+        found = organisations.list_records(get_session(), **args)
+        return render.json_response(render.page(found, render.organisation_row))
 
     @blp.arguments(OrganisationSchema, example=examples.NEW_ORGANISATION)
     @blp.response(201, OrganisationSchema, example=examples.BOCHUM)

@@ -57,6 +57,31 @@ def organisation(org: Organisation) -> dict[str, Any]:
     }
 
 
+def organisation_row(row: Any) -> dict[str, Any]:
+    """`organisation` of a row of registry.logic.organisations.list_records: the same
+    record without loading an Organisation, its parent and its duty rows."""
+    ars = row.ars
+    has_parent = row.parent_id is not None
+    return {
+        "key": ars or row.slug or "",
+        "ars": ars,
+        "ags": ars[:5] + ars[9:] if ars else None,
+        "slug": row.slug,
+        "name": row.name,
+        "kind": row.kind,
+        "land_code": row.land_code,
+        "parent": (row.parent_ars or row.parent_slug or "") if has_parent else None,
+        "parent_name": row.parent_name if has_parent else None,
+        "population": row.population,
+        "population_date": _iso(row.population_date),
+        "duties": sorted(row.duties.split(",")) if row.duties else None,
+        "source": row.source,
+        "version": row.version,
+        "created_at": _iso(row.created_at),
+        "updated_at": _iso(row.updated_at),
+    }
+
+
 def page(found: Page, item: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     return {"items": [item(each) for each in found.items], "pagination": found.pagination}
 

@@ -54,9 +54,21 @@ class Paged:
             ),
         )
 
-    def run(self, session: Session, params: dict[str, Any], *, page: int, page_size: int) -> Page:
-        """Two statements whatever the page, as `paginate`."""
+    def run(
+        self,
+        session: Session,
+        params: dict[str, Any],
+        *,
+        page: int,
+        page_size: int,
+        rows: bool = False,
+    ) -> Page:
+        """Two statements whatever the page, as `paginate`; `rows`: a Core statement's
+        rows, not ORM objects."""
         total = session.scalar(self.count, params)
         window = {**params, "limit": page_size, "offset": (page - 1) * page_size}
-        rows = session.scalars(self.page, window).unique().all()
-        return Page(list(rows), page, page_size, total or 0)
+        if rows:
+            items: list[Any] = list(session.connection().execute(self.page, window).all())
+        else:
+            items = list(session.scalars(self.page, window).unique().all())
+        return Page(items, page, page_size, total or 0)
