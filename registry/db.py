@@ -157,7 +157,7 @@ class Database:
             fairy = self.engine.raw_connection()
         except driver_error as error:
             raise DisconnectionError(f"audit sequence: {error.__class__.__name__}") from error
-        driver = fairy.driver_connection
+        driver: Any = fairy.driver_connection
         postgres = self.engine.dialect.name == "postgresql"
         try:
             if postgres:  # no transaction to roll back on return (a second round trip)

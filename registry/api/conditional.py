@@ -54,6 +54,7 @@ def sequence_etag(dated: bool = False) -> str:
     """`dated`: the answer also depends on today (cost estimates start on today's date by
     default), so the tag changes with the day as well."""
     db = get_db()
+    last: int | None
     if request.headers.get("If-None-Match") and "db_session" not in g and db.revalidate_on_pool:
         # A revalidation, most often answered 304 with this read alone: no session.
         last = db.last_audit_id()
