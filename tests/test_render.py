@@ -92,6 +92,8 @@ def test_organisation_records_and_lists_equal_the_schema_dump(
     with app.test_request_context():
         for org in everyone:
             assert render.organisation(org) == OrganisationSchema().dump(org)
+            row = organisations.record(session, org.key)  # GET /organisations/<key>
+            assert render.organisation_row(row) == OrganisationSchema().dump(org)
         for size in (1, 3, 500):
             found = organisations.list_organisations(session, page=1, page_size=size)
             dumped = OrganisationPageSchema().dump(

@@ -8,7 +8,7 @@ from registry.api.common import Blueprint, PageArgs, page_schema, work
 from registry.api.fields import Ref, ags, ars, land_code, slug
 from registry.api.guards import etag, if_match
 from registry.db import get_session
-from registry.logic import lookup, organisations
+from registry.logic import organisations
 from registry.models.vocab import LEVELS, ORGANISATION_KINDS
 
 blp = Blueprint(
@@ -119,8 +119,8 @@ class OrganisationByKey(MethodView):
         A 12-digit key is read as ARS, anything else as slug. The `ETag` names the
         version to send back in `If-Match` when changing it.
         """
-        found = lookup.organisation(get_session(), org)
-        response = render.json_response(render.organisation(found))
+        found = organisations.record(get_session(), org)
+        response = render.json_response(render.organisation_row(found))
         response.headers["ETag"] = etag(found)
         return response
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, bindparam, func, or_, select
+from sqlalchemy import Integer, Row, Select, String, Subquery, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from registry.errors import Invalid, Referenced
+from registry.errors import Invalid, NotFound, Referenced
 from registry.logic import hierarchy, lookup
 from registry.logic.among import dialect_of
 from registry.logic.paging import Page, Paged
@@ -154,29 +154,54 @@ def _record_listing(
         .offset(bindparam("offset", type_=Integer))
         .subquery("page")
     )
-    up = aliased(Organisation)
-    levels = OrganisationDuty.level
-    # Sorted by the renderer (SQLite's group_concat has no order of its own).
-    joined = func.string_agg(levels, ",") if dialect == "postgresql" else func.group_concat(levels)
-    duties = (
-        select(joined)
-        .where(OrganisationDuty.organisation_id == window.c.id)
-        .scalar_subquery()
-        .label("duties")
-    )
-    page = (
-        select(
-            window,
-            up.ars.label("parent_ars"),
-            up.slug.label("parent_slug"),
-            up.name.label("parent_name"),
-            duties,
-        )
-        .outerjoin(up, up.id == window.c.parent_id)
-        .order_by(window.c.ars.is_(None), window.c.ars, window.c.slug)
+    page = _with_parent_and_duties(dialect, window).order_by(
+        window.c.ars.is_(None), window.c.ars, window.c.slug
     )
     counted = _filtered(select(Organisation.id), *shape).order_by(None).subquery()
     return Paged(select(func.count()).select_from(counted), page)
+
+
+def record(session: Session, key: str) -> Row[Any]:
+    """One organisation by key (ARS or slug) as a row of `list_records`; 404 if none."""
+    by_ars = bool(lookup.ARS_RE.match(key))
+    found = session.connection().execute(_record(dialect_of(session), by_ars), {"key": key})
+    row = found.first()
+    if row is None:
+        raise NotFound("organisation", key)
+    return row
+
+
+@cache
+def _record(dialect: str, by_ars: bool) -> Select[Any]:
+    key = bindparam("key", type_=String)
+    one = (
+        select(*(getattr(Organisation, c) for c in RECORD_COLUMNS))
+        .where(Organisation.ars == key if by_ars else Organisation.slug == key)
+        .subquery("one")
+    )
+    return _with_parent_and_duties(dialect, one)
+
+
+def _with_parent_and_duties(dialect: str, rows: Subquery) -> Select[Any]:
+    """The organisations of `rows` (RECORD_COLUMNS) with their parent's key and name and
+    their explicit duties, comma-joined (the renderer sorts them: SQLite's group_concat
+    keeps no order)."""
+    up = aliased(Organisation)
+    levels = OrganisationDuty.level
+    joined = func.string_agg(levels, ",") if dialect == "postgresql" else func.group_concat(levels)
+    duties = (
+        select(joined)
+        .where(OrganisationDuty.organisation_id == rows.c.id)
+        .scalar_subquery()
+        .label("duties")
+    )
+    return select(
+        rows,
+        up.ars.label("parent_ars"),
+        up.slug.label("parent_slug"),
+        up.name.label("parent_name"),
+        duties,
+    ).outerjoin(up, up.id == rows.c.parent_id)
 
 
 def lands(session: Session) -> list[tuple[str | None, str]]:
