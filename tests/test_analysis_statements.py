@@ -214,6 +214,8 @@ def test_coverage_statements(client, anonymous, small, count_statements):
     )
     assert small_answer["due"] == 4  # Witten, Bochum, Mülheim, Hamburg
     assert big_answer["due"] == 34
+    # the service's levels per Land, not its LeiKa keys (not part of the answer)
+    assert not any("service_leika_key" in s for s in count_statements.statements)
 
 
 def test_coverage_with_filters_statements(client, anonymous, small, count_statements):

@@ -13,12 +13,13 @@ from registry.api.analysis_schemas import (
     BudgetSchema,
     CandidatesSchema,
     CostSchema,
+    CoverageSchema,
     GapsSchema,
     ScorecardSchema,
 )
 from registry.logic import analysis, budget
 from registry.logic.costs import CostUnavailable
-from registry.models import Organisation, Solution
+from registry.models import Organisation, Service, Solution
 from tests.test_analysis_statements import grow, small  # noqa: F401  (fixture)
 
 
@@ -28,6 +29,7 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
     solutions = session.scalars(select(Solution).order_by(Solution.id)).all()
     seen = {"candidates": 0, "blocked": 0, "unpriced": 0, "costs": 0, "cost_errors": 0}
     seen |= {"budget_lines": 0, "uncovered": 0, "offered": 0, "ranked": 0}
+    seen |= {"coverage_solutions": 0, "coverage_nobody_due": 0}
     with app.test_request_context():
         for org in organisations:
             for sort in ("score", "cost"):
@@ -56,6 +58,16 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
                     continue
                 assert render.cost(view) == CostSchema().dump(view)
                 seen["costs"] += 1
+        # Coverage: every service, nationwide, below a Land or a Kreis, of one kind.
+        services = session.scalars(select(Service).order_by(Service.id)).all()
+        regions = [None] + [o for o in organisations if o.kind in ("land", "kreis")]
+        for service in services:
+            for region in regions:
+                for kind in (None, "gemeinde"):
+                    view = analysis.coverage_view(session, service, region, kind)
+                    assert render.coverage(view) == CoverageSchema().dump(view)
+                    seen["coverage_solutions"] += len(view.solutions)
+                    seen["coverage_nobody_due"] += view.due == 0
     # The comparison covered every shape an answer can take.
     assert all(seen.values()), seen
     # And the HTTP answer is that rendering.
@@ -72,6 +84,13 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
     with app.test_request_context():
         assert answer.get_json() == ScorecardSchema().dump(analysis.scorecard_view(session, org))
         assert answer.get_json()["offered_services"], "Witten offers services in this world"
+    hundesteuer = session.scalar(select(Service).where(Service.ozg_id == "10601"))
+    answer = anonymous.get("/api/v1/services/10601/coverage?kind=gemeinde")
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    with app.test_request_context():
+        view = analysis.coverage_view(session, hundesteuer, None, "gemeinde")
+        assert answer.get_json() == CoverageSchema().dump(view)
+        assert answer.get_json()["per_land"], "Hundesteuer is due somewhere in this world"
 
 
 def test_organisation_records_and_lists_equal_the_schema_dump(

@@ -174,13 +174,14 @@ class Coverage(MethodView):
         use.
         """
         session = get_session()
-        service = lookup.service(session, ozg_id)
+        service = lookup.service(session, ozg_id, leika=False)  # levels per Land, no keys
         region = (
             lookup.organisation(session, args["region"], duties=False, parent=False)
             if args.get("region")
             else None
         )
-        return analysis.coverage_view(session, service, region, args.get("kind"))
+        found = analysis.coverage_view(session, service, region, args.get("kind"))
+        return render.json_response(render.coverage(found))
 
 
 @blp.route("/organisations/<org>/scorecard")

@@ -18,6 +18,7 @@ from werkzeug.sansio.response import Response
 from registry.logic.budget import Budget
 from registry.logic.candidates import Candidate
 from registry.logic.costs import Estimate
+from registry.logic.coverage import Coverage, percent
 from registry.logic.duties import LocalService
 from registry.logic.nearby import Neighbour
 from registry.logic.paging import Page
@@ -213,6 +214,35 @@ def scorecard(view: dict[str, Any]) -> dict[str, Any]:
 
 def cost(view: dict[str, Any]) -> dict[str, Any]:
     return {**jsonable_estimate(view), "organisation": organisation_summary(view["organisation"])}
+
+
+def coverage(found: Coverage) -> dict[str, Any]:
+    """CoverageSchema's dump of a coverage answer."""
+    region = found.region
+    due, offering = found.due, found.offering
+    return {
+        "service": service_summary(found.service),
+        "region": organisation_summary(region) if region is not None else None,
+        "kind": found.kind,
+        "due": due,
+        "offering": offering,
+        "percent": percent(offering, due),
+        "per_land": [
+            {
+                "land_code": land.land_code,
+                "land_name": land.land_name,
+                "level": land.level,
+                "due": land.due,
+                "offering": land.offering,
+                "percent": percent(land.offering, land.due),
+            }
+            for land in found.per_land
+        ],
+        "solutions": [
+            {"slug": s["slug"], "name": s["name"], "organisations": s["organisations"]}
+            for s in found.solutions
+        ],
+    }
 
 
 def budget(found: Budget) -> dict[str, Any]:
