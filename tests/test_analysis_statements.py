@@ -206,6 +206,9 @@ def test_cost_statements(client, anonymous, small, count_statements):
     solution_reads = [s for s in count_statements.statements if "FROM solution" in s]
     assert len(solution_reads) == 1 and " JOIN " not in solution_reads[0], solution_reads
     assert not any("solution_url_pattern" in s for s in count_statements.statements)
+    # the organisation and its Land (population, key share) in one statement
+    organisation_reads = [s for s in count_statements.statements if "FROM organisation" in s]
+    assert len(organisation_reads) == 1, organisation_reads
 
 
 def test_coverage_statements(client, anonymous, small, count_statements):

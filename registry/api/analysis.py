@@ -57,9 +57,9 @@ class Gaps(MethodView):
         next, then those without an estimate).
         """
         session = get_session()
-        view = analysis.gaps_view(
-            session, lookup.organisation(session, org, duties=False, parent=False), **args
-        )
+        priced = args["top"] != 0 or args["sort"] == "cost"  # estimates need the Land
+        found = lookup.organisation(session, org, duties=False, parent=False, land=priced)
+        view = analysis.gaps_view(session, found, **args)
         return render.json_response(render.gaps(view))
 
 
@@ -86,9 +86,8 @@ class Candidates(MethodView):
         the same Land, nearest first: same Kreis, same Regierungsbezirk, the Land.
         """
         session = get_session()
-        view = analysis.candidates_view(
-            session, lookup.organisation(session, org, duties=False, parent=False), **args
-        )
+        found = lookup.organisation(session, org, duties=False, parent=False, land=True)
+        view = analysis.candidates_view(session, found, **args)
         return render.json_response(render.candidates(view))
 
 
@@ -120,7 +119,7 @@ class Cost(MethodView):
         """
         session = get_session()
         solution = lookup.solution(session, slug, related=False)
-        org = lookup.organisation(session, args["for_"], duties=False, parent=False)
+        org = lookup.organisation(session, args["for_"], duties=False, parent=False, land=True)
         view = analysis.cost_view(
             session,
             solution,
@@ -154,7 +153,9 @@ class Budget(MethodView):
         """
         session = get_session()
         found = budget.budget(
-            session, lookup.organisation(session, org, duties=False, parent=False), **args
+            session,
+            lookup.organisation(session, org, duties=False, parent=False, land=True),
+            **args,
         )
         return render.json_response(render.budget(found))
 

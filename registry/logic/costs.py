@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import String, bindparam, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, lazyload
 
 from registry.errors import Invalid
@@ -485,7 +486,15 @@ def context(
     need: at most three statements, whatever the number of solutions."""
     land = None
     if org.land_code is not None:
-        land = org if org.kind == "land" else session.scalar(_CONTEXT.land, {"land": org.land_code})
+        # Joined to the organisation where the answer asked for it (lookup.organisation
+        # with land=True): one round trip less.
+        loaded = "land_body" not in sa_inspect(org).unloaded
+        if org.kind == "land":
+            land = org
+        elif loaded:
+            land = org.land_body
+        else:
+            land = session.scalar(_CONTEXT.land, {"land": org.land_code})
     years = set().union(*(prices.koenigstein_years(s.prices) for s in solutions))
     shares: dict[int, int] = {}
     if years and org.land_code is not None:

@@ -36,6 +36,15 @@ class Organisation(Versioned, Base):
     duty_rows: Mapped[list[OrganisationDuty]] = relationship(
         cascade="all, delete-orphan", order_by="OrganisationDuty.level", lazy="selectin"
     )
+    # The Land the organisation lies in (a Land: itself), read-only: cost estimates need
+    # its population and key share, and an answer can load it joined to the organisation.
+    land_body: Mapped[Organisation | None] = relationship(
+        primaryjoin="and_(foreign(Organisation.land_code) == remote(Organisation.land_code), "
+        "remote(Organisation.kind) == 'land')",
+        viewonly=True,
+        uselist=False,
+        lazy="select",
+    )
 
     __table_args__ = (
         CheckConstraint(sql_in("kind", ORGANISATION_KINDS), name="kind"),
