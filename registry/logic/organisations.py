@@ -69,7 +69,12 @@ def list_records(
     the database took to find them (registry.api.render.organisation_row renders these)."""
     shape, params = _filters(session, kind, land, ags, parent, name)
     paged = _record_listing(dialect_of(session), *shape)
-    return paged.run(session, params, page=page, page_size=page_size, rows=True)
+    window = {**params, "limit": page_size, "offset": (page - 1) * page_size}
+    rows = session.connection().execute(paged.page, window).all()
+    # Each row carries the number of all matches (a window over them before the limit):
+    # the count is a statement of its own only for a page past the end.
+    total = rows[0].total if rows else session.scalar(paged.count, params)
+    return Page(list(rows), page, page_size, total or 0)
 
 
 def _filters(
@@ -148,8 +153,9 @@ def _record_listing(
     shape = (kind, land, ags, parent, name)
     # The page's organisations first (filter, order, limit), then their parents and duties
     # for those fifty only: joined before the limit, the parents of every match were read.
+    columns = (getattr(Organisation, c) for c in RECORD_COLUMNS)
     window = (
-        _filtered(select(*(getattr(Organisation, c) for c in RECORD_COLUMNS)), *shape)
+        _filtered(select(*columns, func.count().over().label("total")), *shape)
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
         .subquery("page")

@@ -54,21 +54,9 @@ class Paged:
             ),
         )
 
-    def run(
-        self,
-        session: Session,
-        params: dict[str, Any],
-        *,
-        page: int,
-        page_size: int,
-        rows: bool = False,
-    ) -> Page:
-        """Two statements whatever the page, as `paginate`; `rows`: a Core statement's
-        rows, not ORM objects."""
+    def run(self, session: Session, params: dict[str, Any], *, page: int, page_size: int) -> Page:
+        """Two statements whatever the page, as `paginate`."""
         total = session.scalar(self.count, params)
         window = {**params, "limit": page_size, "offset": (page - 1) * page_size}
-        if rows:
-            items: list[Any] = list(session.connection().execute(self.page, window).all())
-        else:
-            items = list(session.scalars(self.page, window).unique().all())
-        return Page(items, page, page_size, total or 0)
+        rows = session.scalars(self.page, window).unique().all()
+        return Page(list(rows), page, page_size, total or 0)
