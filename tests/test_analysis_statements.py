@@ -219,6 +219,9 @@ def test_coverage_statements(client, anonymous, small, count_statements):
     assert big_answer["due"] == 34
     # the service's levels per Land, not its LeiKa keys (not part of the answer)
     assert not any("service_leika_key" in s for s in count_statements.statements)
+    # the service with its levels per Land; the due organisations with the Länder's
+    # names; those offering it; the solutions they use (and the audit sequence)
+    assert len(count_statements) == 5, count_statements.statements
 
 
 def test_coverage_with_filters_statements(client, anonymous, small, count_statements):

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, Select, String, and_, bindparam, distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from registry.logic import duties
 from registry.models import (
@@ -79,27 +79,23 @@ def coverage(
     due_stmt, offering_stmt, used_stmt = _statements(region is not None, kind is not None)
     params = {"service": service.id, "region": region.id if region else None, "kind": kind}
     due_rows = [
-        (code or None, count)  # NO_LAND: the Bund, which has no Land
-        for code, count in session.execute(due_stmt, params)
+        (code or None, count, name)  # NO_LAND: the Bund, which has no Land (nor a name)
+        for code, count, name in session.execute(due_stmt, params)
     ]
     offering_by_land: dict[str, int] = dict(session.execute(offering_stmt, params).all())
-    land_names = dict(session.execute(LAND_NAMES).all())
     per_land = [
         LandCoverage(
             code,
-            land_names.get(code),
+            name,
             service.level_in(code) if code else None,
             due_count,
             offering_by_land.get(code or NO_LAND, 0),
         )
-        for code, due_count in due_rows
+        for code, due_count, name in due_rows
     ]
     used = session.execute(used_stmt, params).all()
     solutions = [{"slug": s, "name": n, "organisations": c} for s, n, c in used]
     return Coverage(service, region, kind, per_land, solutions)
-
-
-LAND_NAMES = select(Organisation.land_code, Organisation.name).where(Organisation.kind == "land")
 
 
 @cache
@@ -111,8 +107,17 @@ def _statements(by_region: bool, by_kind: bool) -> tuple[Any, Any, Any]:
     region = bindparam("region", type_=Integer) if by_region else None
     kind = bindparam("kind", type_=String) if by_kind else None
     due = due_organisations(service, region, kind).subquery("due")
+    land = aliased(Organisation)
+    land_name = (  # in the same statement: one round trip less than asking for the names
+        select(land.name)
+        .where(land.kind == "land", land.land_code == due.c.land_code)
+        .limit(1)
+        .scalar_subquery()
+    )
     due_stmt = (
-        select(due.c.land_code, func.count()).group_by(due.c.land_code).order_by(due.c.land_code)
+        select(due.c.land_code, func.count(), land_name)
+        .group_by(due.c.land_code)
+        .order_by(due.c.land_code)
     )
     # Who offers it: the materialised due offering (only due organisations are in it).
     D = DueOffering

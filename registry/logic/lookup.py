@@ -44,9 +44,9 @@ def service(
 ) -> Service:
     """leika=False: the LeiKa keys are not needed (analysis answers)."""
     stmt = select(Service).where(Service.ozg_id == ozg_id)
-    if not leika:
-        stmt = stmt.options(lazyload(Service.leika_rows))
-    found = session.scalar(stmt)
+    if not leika:  # the answers that skip the keys read the levels per Land: joined
+        stmt = stmt.options(lazyload(Service.leika_rows), joinedload(Service.responsibilities))
+    found = session.execute(stmt).unique().scalar_one_or_none()
     if found is None:
         if field:
             raise Invalid({field: [f"No service with OZG-ID '{ozg_id}'."]})
