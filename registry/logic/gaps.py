@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, Select, bindparam, exists, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from registry.logic import candidates, duties
 from registry.logic.among import among_param, dialect_of
@@ -115,6 +115,9 @@ def _gap_statement(count: bool) -> Select[Any]:
     org = bindparam("org", type_=Integer)
     due_here = duties.due_services(org)
     own = _started(org)
+    # The adopted solution's slug and name for the gaps' rows only: joined inside `own`,
+    # every adoption of the organisation (a hundred for a city) read its solution.
+    adopted = aliased(Solution)
     total = candidates.count_for(org, Service.id) if count else literal(0)
     return (
         select(
@@ -122,15 +125,16 @@ def _gap_statement(count: bool) -> Select[Any]:
             due_here.c.level,
             total,
             _offered(org),
-            own.c.slug,
-            own.c.name,
+            adopted.slug,
+            adopted.name,
             own.c.status,
             own.c.contracted_on,
         )
         .join(due_here, due_here.c.service_id == Service.id)
         .outerjoin(own, own.c.service_id == Service.id)
+        .outerjoin(adopted, adopted.id == own.c.solution_id)
         .where(not_offered(org))
-        .order_by(Service.ozg_id, own.c.slug)
+        .order_by(Service.ozg_id, adopted.slug)
     )
 
 
@@ -143,15 +147,13 @@ def _offered(organisation_id: Any) -> Any:
 
 
 def _started(organisation_id: Any):  # type: ignore[no-untyped-def]
-    """(service_id, slug, name, status, contracted_on) of the organisation's own
+    """(service_id, solution_id, status, contracted_on) of the organisation's own
     adoptions (contracted, onboarding, or live while the solution is not) of the
     solutions implementing a service."""
     SS = solution_service
     return (
-        select(SS.c.service_id, Solution.slug, Solution.name, Adoption.status)
-        .add_columns(Adoption.contracted_on)
-        .join(Solution, Solution.id == Adoption.solution_id)
-        .join(SS, SS.c.solution_id == Solution.id)
+        select(SS.c.service_id, SS.c.solution_id, Adoption.status, Adoption.contracted_on)
+        .join(SS, SS.c.solution_id == Adoption.solution_id)
         .where(
             Adoption.organisation_id == organisation_id,
             Adoption.status.in_(candidates.CONTRACTED),

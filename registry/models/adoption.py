@@ -39,6 +39,15 @@ class Adoption(Versioned, Base):
     __table_args__ = (
         UniqueConstraint("organisation_id", "solution_id"),
         Index("ix_adoption_solution_id_status", "solution_id", "status"),
+        # An organisation's own adoptions by status, with what the gap and candidate
+        # answers read of them: index-only (migration 0011).
+        Index(
+            "ix_adoption_organisation_id_status_solution_id_contracted_on",
+            "organisation_id",
+            "status",
+            "solution_id",
+            "contracted_on",
+        ),
         CheckConstraint(sql_in("status", ADOPTION_STATUSES), name="status"),
         CheckConstraint(sql_in("scope", SCOPES), name="scope"),
         CheckConstraint(sql_in("provenance", PROVENANCES), name="provenance"),
