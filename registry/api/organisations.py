@@ -92,7 +92,7 @@ class Organisations(MethodView):
         (Land code), `ags` (8-digit Gemeindeschlüssel), `parent` (key) and `name`
         (substring, case-insensitive).
         """
-        found = organisations.list_records(get_session(), **args)
+        found = organisations.list_organisations(get_session(), rows=True, **args)
         return render.json_response(render.page(found, render.organisation_row))
 
     @blp.arguments(OrganisationSchema, example=examples.NEW_ORGANISATION)

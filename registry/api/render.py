@@ -59,8 +59,9 @@ def organisation(org: Organisation) -> dict[str, Any]:
 
 
 def organisation_row(row: Any) -> dict[str, Any]:
-    """`organisation` of a row of registry.logic.organisations.list_records or .record:
-    the same record without loading an Organisation, its parent and its duty rows."""
+    """`organisation` of a row of registry.logic.organisations.list_organisations (with
+    rows=True) or .record: the same record without loading an Organisation, its parent
+    and its duty rows."""
     ars = row.ars
     has_parent = row.parent_id is not None
     return {

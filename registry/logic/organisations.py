@@ -46,35 +46,23 @@ def list_organisations(
     ags: str | None = None,
     parent: str | None = None,
     name: str | None = None,
+    rows: bool = False,
 ) -> Page:
-    """A page of Organisation objects (the pages for people walk their parents)."""
+    """A page of Organisation objects (the pages for people walk their parents); `rows`:
+    the same page as rows, each organisation's columns, its parent's key and name and its
+    explicit duties (comma-joined) in one statement. Loading fifty Organisation objects
+    with their parents and duty rows took longer than the database took to find them
+    (registry.api.render.organisation_row renders these rows)."""
     shape, params = _filters(session, kind, land, ags, parent, name)
-    return _listing(*shape).run(session, params, page=page, page_size=page_size)
-
-
-def list_records(
-    session: Session,
-    *,
-    page: int,
-    page_size: int,
-    kind: str | None = None,
-    land: str | None = None,
-    ags: str | None = None,
-    parent: str | None = None,
-    name: str | None = None,
-) -> Page:
-    """The same page as `list_organisations`, as rows: each organisation's columns, its
-    parent's key and name and its explicit duties (comma-joined) in one statement.
-    Loading fifty Organisation objects with their parents and duty rows took longer than
-    the database took to find them (registry.api.render.organisation_row renders these)."""
-    shape, params = _filters(session, kind, land, ags, parent, name)
+    if not rows:
+        return _listing(*shape).run(session, params, page=page, page_size=page_size)
     paged = _record_listing(dialect_of(session), *shape)
     window = {**params, "limit": page_size, "offset": (page - 1) * page_size}
-    rows = session.connection().execute(paged.page, window).all()
+    found = session.connection().execute(paged.page, window).all()
     # Each row carries the number of all matches (a window over them before the limit):
     # the count is a statement of its own only for a page past the end.
-    total = rows[0].total if rows else session.scalar(paged.count, params)
-    return Page(list(rows), page, page_size, total or 0)
+    total = found[0].total if found else session.scalar(paged.count, params)
+    return Page(list(found), page, page_size, total or 0)
 
 
 def _filters(
@@ -168,7 +156,8 @@ def _record_listing(
 
 
 def record(session: Session, key: str) -> Row[Any]:
-    """One organisation by key (ARS or slug) as a row of `list_records`; 404 if none."""
+    """One organisation by key (ARS or slug) as a row of
+    `list_organisations(rows=True)`; 404 if none."""
     by_ars = bool(lookup.ARS_RE.match(key))
     found = session.connection().execute(_record(dialect_of(session), by_ars), {"key": key})
     row = found.first()
