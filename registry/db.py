@@ -166,12 +166,14 @@ class Database:
             cursor.execute(LAST_AUDIT_ID_SQL)  # psycopg prepares it from the fifth time on
             row = cursor.fetchone()
             cursor.close()
-            if postgres:
-                driver.autocommit = False
         except driver_error as error:
             fairy.invalidate(error)
             raise DisconnectionError(f"audit sequence: {error.__class__.__name__}") from error
         finally:
+            # Whatever happened, the pool must not hand out a connection in autocommit:
+            # a later write's statements would each commit on their own.
+            if postgres and fairy.is_valid:
+                driver.autocommit = False
             fairy.close()
         return int(row[0]) if row is not None else 0
 
