@@ -10,6 +10,7 @@ run. Only REGISTRY_TEST_DATABASES=sqlite, set on purpose, runs SQLite alone.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,19 +97,30 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     drop_database(backend, url)
 
 
-@pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:  # disposed before the database is dropped
-    engine = make_engine(database_url)
-    yield engine
+def release(engine: Engine) -> None:
+    """Before its database is dropped: connections nobody returned (a response never
+    read to its end) are rolled back now, while the database still answers, not when
+    the garbage collector finds them (SQLAlchemy then logged "Exception during reset"
+    with the AdminShutdown of the dropped database); then the pool is closed."""
+    gc.collect()
     engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def base_app(database_url: str) -> Flask:
+def engine(database_url: str) -> Iterator[Engine]:  # disposed before the database is dropped
+    engine = make_engine(database_url)
+    yield engine
+    release(engine)
+
+
+@pytest.fixture(scope="session")
+def base_app(database_url: str) -> Iterator[Flask]:
     # No answer cache: every test rolls its transaction back, so the audit sequence (the
     # cache's key) repeats across tests with other data. tests/test_answer_cache.py
     # switches it on where a test's data lives as long as its cache.
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
+    yield app
+    release(app.extensions["registry_db"].engine)
 
 
 # Seeded worlds, built once per backend and run when a test asks for them with
@@ -139,7 +151,7 @@ def worlds(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
 
     yield world
     for url, engine in built.values():
-        engine.dispose()
+        release(engine)
         drop_database(backend, url)
 
 
