@@ -110,7 +110,6 @@ def test_organisation_records_and_lists_equal_the_schema_dump(
     assert any(org.duties for org in everyone) and any(org.parent is None for org in everyone)
     with app.test_request_context():
         for org in everyone:
-            assert render.organisation(org) == OrganisationSchema().dump(org)
             row = organisations.record(session, org.key)  # GET /organisations/<key>
             assert render.organisation_row(row) == OrganisationSchema().dump(org)
         for size in (1, 3, 500):
@@ -118,7 +117,6 @@ def test_organisation_records_and_lists_equal_the_schema_dump(
             dumped = OrganisationPageSchema().dump(
                 {"items": found.items, "pagination": found.pagination}
             )
-            assert render.page(found, render.organisation) == dumped
             # the API's lists: rows, not objects, rendered to the same records
             rows = organisations.list_organisations(session, page=1, page_size=size, rows=True)
             assert render.page(rows, render.organisation_row) == dumped

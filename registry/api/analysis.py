@@ -24,7 +24,7 @@ from registry.api.analysis_schemas import (
 )
 from registry.api.common import Blueprint
 from registry.db import get_session
-from registry.logic import analysis, budget, lookup
+from registry.logic import analysis, budget, gaps, lookup
 
 blp = Blueprint(
     "analysis",
@@ -57,8 +57,8 @@ class Gaps(MethodView):
         next, then those without an estimate).
         """
         session = get_session()
-        priced = args["top"] != 0 or args["sort"] == "cost"  # estimates need the Land
-        found = lookup.organisation(session, org, duties=False, parent=False, land=priced)
+        land = gaps.priced(args["top"], args["sort"])  # estimates need the Land
+        found = lookup.organisation(session, org, duties=False, parent=False, land=land)
         view = analysis.gaps_view(session, found, **args)
         return render.json_response(render.gaps(view))
 

@@ -185,8 +185,7 @@ class Blueprint(flask_smorest.Blueprint):
                 g.read_only = not snapshot
                 if etag != conditional.SEQUENCE:
                     return view(*args, **kwargs)
-                conditional.start(etag, dated)  # a current tag got 304 before (revalidate)
-                tag = g.get("sequence_etag")
+                tag = g.get("sequence_etag")  # read before parsing (conditional.revalidate)
                 if tag is None:
                     return view(*args, **kwargs)
                 kept = answer_cache.lookup(tag)

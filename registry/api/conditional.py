@@ -131,13 +131,6 @@ def revalidate() -> Response | None:
     return None
 
 
-def start(kind: str, dated: bool = False) -> None:
-    """Before a read (the view's own wrapper): the sequence tag, if `revalidate` has not
-    read it (a view called outside a request to its own endpoint)."""
-    if kind == SEQUENCE and request.method in CONDITIONAL_METHODS and "sequence_etag" not in g:
-        g.sequence_etag = sequence_etag(dated)
-
-
 def finish(response: Response) -> Response:
     """After a read: the tag on the answer; a current record revalidated gets 304."""
     if request.method not in CONDITIONAL_METHODS or response.status_code != 200:

@@ -56,6 +56,12 @@ def not_offered(organisation_id: Any):  # type: ignore[no-untyped-def]
     return ~exists().where(D.organisation_id == organisation_id, D.service_id == Service.id)
 
 
+def priced(top: int | None, sort: str) -> bool:
+    """Whether a gap answer prices candidates (then it needs the organisation's Land):
+    it shows some (`top` not 0), or ranks the gaps by cost."""
+    return top != 0 or sort == "cost"
+
+
 def gaps(
     session: Session,
     org: Organisation,
@@ -69,7 +75,7 @@ def gaps(
     ranking of the gaps by cost (the bare gap list) the gaps, how many candidates each
     has, the organisation's own adoptions for them and its offered count are one
     statement."""
-    bare = top == 0 and sort != "cost"
+    bare = not priced(top, sort)
     local, in_progress, totals, offered = _gap_rows(session, org, count=bare)
     due = offered + len(local)
     if not local or bare:
