@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    union,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 
 from registry.logic import duties
 from registry.models import (
@@ -93,6 +105,8 @@ def recount(session: Session, mark: Stale) -> None:
         _insert_due(session, [solution_id], reached)
         session.execute(delete(OfferingCount).where(OfferingCount.solution_id == solution_id))
         _insert_counts(session, [solution_id])
+    if mark.renamed:  # rows inserted above already carry the new name; this is the rest
+        _rename(session, sorted(mark.renamed))
     scope = _organisations(mark)
     if everyone_due:  # who is due for a service changed: every organisation's due count
         _recount_due(session)
@@ -158,6 +172,9 @@ def _figures(session: Session) -> tuple[set[Any], set[Any], set[Any]]:
             DueOffering.service_id,
             DueOffering.solution_id,
             DueOffering.land_code,
+            DueOffering.kreis_id,
+            DueOffering.area_id,
+            DueOffering.name,
         )
     ).all()
     levels = session.execute(
@@ -256,9 +273,20 @@ def _insert_due(
         else select(Organisation.id).where(Organisation.id.in_(organisation_ids))
     )
     levels = duties.service_levels()
+    place = places(organisation_ids)
     rows = (
-        select(off.c.organisation_id, off.c.service_id, off.c.solution_id, duty.c.land_code)
+        select(
+            off.c.organisation_id,
+            off.c.service_id,
+            off.c.solution_id,
+            duty.c.land_code,
+            place.c.kreis_id,
+            func.coalesce(place.c.bezirk_id, place.c.kreis_id),
+            Organisation.name,
+        )
         .join(duty, duty.c.organisation_id == off.c.organisation_id)
+        .join(Organisation, Organisation.id == off.c.organisation_id)
+        .outerjoin(place, place.c.organisation_id == off.c.organisation_id)
         .join(
             levels,
             and_(
@@ -272,8 +300,47 @@ def _insert_due(
     )
     session.execute(
         insert(DueOffering).from_select(
-            ["organisation_id", "service_id", "solution_id", "land_code"], rows
+            [
+                "organisation_id",
+                "service_id",
+                "solution_id",
+                "land_code",
+                "kreis_id",
+                "area_id",
+                "name",
+            ],
+            rows,
         )
+    )
+
+
+def places(organisation_ids: list[int] | None) -> Any:
+    """(organisation_id, kreis_id, bezirk_id): the Kreis and the Regierungsbezirk each
+    organisation lies in or is, for those lying in one (None: all); one pass over the
+    closure, not a lookup per row (a full recount writes 600,000 rows)."""
+    C, A = OrganisationClosure, aliased(Organisation)
+    rows = (
+        select(
+            C.descendant_id.label("organisation_id"),
+            func.max(case((A.kind == "kreis", A.id))).label("kreis_id"),
+            func.max(case((A.kind == "regierungsbezirk", A.id))).label("bezirk_id"),
+        )
+        .join(A, A.id == C.ancestor_id)
+        .where(A.kind.in_(("kreis", "regierungsbezirk")))
+        .group_by(C.descendant_id)
+    )
+    if organisation_ids is not None:
+        rows = rows.where(C.descendant_id.in_(organisation_ids))
+    return rows.subquery("place")
+
+
+def _rename(session: Session, organisation_ids: list[int]) -> None:
+    """Copy the organisations' new names into their due_offering rows."""
+    name = select(Organisation.name).where(Organisation.id == DueOffering.organisation_id)
+    session.execute(
+        update(DueOffering)
+        .where(DueOffering.organisation_id.in_(organisation_ids))
+        .values(name=name.scalar_subquery())
     )
 
 

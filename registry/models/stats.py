@@ -71,8 +71,11 @@ class ServiceLevel(Base):
 class DueOffering(Base):
     __tablename__ = "due_offering"
     # The key leads with the organisation (its gaps, its offered count); one index with
-    # the solution (a recount deletes by solution; a candidate's adopters in a Land), one
-    # with the service (its coverage per Land; covering, so that counting reads only it).
+    # the service (its coverage per Land; covering, so that counting reads only it). Two
+    # answer "who near me runs it, by name" (registry.logic.nearby) as an ordered range
+    # per (solution, service) read from the index alone: one in a Regierungsbezirk (or
+    # Kreis), one in a Land, the latter also serving a recount's delete by solution and
+    # a candidate's adopters in a Land.
     __table_args__ = (
         Index(
             "ix_due_offering_service_id_land_code",
@@ -82,10 +85,22 @@ class DueOffering(Base):
             "solution_id",
         ),
         Index(
-            "ix_due_offering_solution_id_service_id_land_code",
+            "ix_due_offering_area_nearest",
+            "area_id",
+            "solution_id",
+            "service_id",
+            "name",
+            "organisation_id",
+            postgresql_include=["kreis_id"],
+        ),
+        Index(
+            "ix_due_offering_land_nearest",
             "solution_id",
             "service_id",
             "land_code",
+            "name",
+            "organisation_id",
+            postgresql_include=["area_id"],
         ),
     )
 
@@ -101,6 +116,14 @@ class DueOffering(Base):
     # The organisation's Land (NO_LAND for the Bund), copied: a change of Land recounts
     # the solutions reaching the organisation (Stale.touched), which rewrites these rows.
     land_code: Mapped[str] = mapped_column(String(2))
+    # Where the organisation lies and what it is called, copied for the nearby ranges: its
+    # Kreis (itself for a Kreis; NULL outside one) and its Regierungsbezirk, else that
+    # Kreis (`area_id`). Moving an organisation, or a change of kind to or from Kreis or
+    # Regierungsbezirk, recounts everything; a rename rewrites its rows (Stale.renamed).
+    # No foreign keys: copies, like land_code, rewritten when what they copy changes.
+    kreis_id: Mapped[int | None] = mapped_column(Integer)
+    area_id: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
 
 
 class OfferingCount(Base):
@@ -157,6 +180,8 @@ class Stale:
     # organisations are due for anything at all (organisation_offered's rows); the
     # offering figures only where a solution implements them.
     services: set[int] = field(default_factory=set)
+    # Renamed organisations: the name copied into their due_offering rows.
+    renamed: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(
@@ -168,6 +193,7 @@ class Stale:
             or self.organisations
             or self.subtrees
             or self.reached_by
+            or self.renamed
         )
 
 
@@ -178,6 +204,8 @@ def stale(session: Session) -> Stale:
 ADOPTION_FIELDS = ("organisation_id", "solution_id", "status", "scope")
 SOLUTION_FIELDS = ("status", "builder_id", "services")
 ORGANISATION_FIELDS = ("kind", "land_code", "duty_rows")
+# Kinds whose change moves more than the organisation's own rows (see _note_organisation).
+AREA_KINDS = {"gemeindeverband", "kreis", "regierungsbezirk"}
 LEVEL_FIELDS = ("executing_level", "voluntary", "responsibilities")
 
 
@@ -240,8 +268,11 @@ def _note_organisation(mark: Stale, org: Organisation, state: str) -> None:
     # nothing to ask what reached it. Both are rare curation steps: recount everything.
     if state == "deleted" or (state == "dirty" and _changed(org, ("parent_id",))):
         mark.everything = True
-    elif state == "dirty" and "gemeindeverband" in _values(org, "kind"):
-        # Whether a Gemeinde carries the Gemeindeverband level depends on its parent's kind.
+    elif state == "dirty" and _changed(org, ("kind",)) and _values(org, "kind") & AREA_KINDS:
+        # Whether a Gemeinde carries the Gemeindeverband level depends on its parent's
+        # kind; which Kreis or Regierungsbezirk a subtree lies in, on these kinds.
         mark.everything = True
     elif state == "new" or _changed(org, ORGANISATION_FIELDS):
         mark.touched.add(org.id)
+    if state == "dirty" and _changed(org, ("name",)):
+        mark.renamed.add(org.id)
