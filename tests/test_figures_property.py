@@ -3,7 +3,8 @@ after every commit the materialised offering figures equal a full recount.
 
 Random sequences (fixed seeds, so a failure replays) of the writes that move the figures:
 adoptions created, changed and deleted (status, scope), solutions switched live and back,
-their services changed, a service's national level, per-Land rows and `voluntary` changed.
+their services changed, a service's national level, per-Land rows and `voluntary` changed,
+organisations renamed and a Gemeinde moved between its Kreis and a Gemeindeverband.
 Some steps run in a savepoint that is rolled back; some are an import that fails and rolls
 the whole transaction back.
 """
@@ -17,7 +18,7 @@ from sqlalchemy import select
 
 from registry.errors import RegistryError
 from registry.importers import bundle
-from registry.models import Adoption
+from registry.models import Adoption, Organisation
 from registry.uow import UnitOfWork
 from tests import factories as f
 from tests.test_offering_figures import assert_exact
@@ -52,7 +53,7 @@ def world(client):
 
 def step(rng: random.Random, work: UnitOfWork) -> None:
     session = work.session
-    kind = rng.choice(["adopt", "adopt", "adopt", "solution", "service"])
+    kind = rng.choice(["adopt", "adopt", "adopt", "solution", "service", "organisation"])
     if kind == "adopt":
         org, slug = rng.choice(ORGS), rng.choice(SOLUTIONS)
         existing = session.scalar(
@@ -80,6 +81,13 @@ def step(rng: random.Random, work: UnitOfWork) -> None:
             work.update("solution", slug, {"status": rng.choice(["live", "pilot", "retired"])})
         else:
             work.update("solution", slug, {"services": rng.sample(SERVICES, rng.randint(1, 3))})
+    elif kind == "organisation":  # due_offering copies names and places (Kreis, area)
+        if rng.random() < 0.6:
+            org = rng.choice(ORGS)
+            work.update("organisation", org, {"name": f"Umbenannt {rng.randint(1, 99)}"})
+        else:
+            free = session.scalar(select(Organisation).where(Organisation.ars == FREE))
+            work.update("organisation", free, {"parent": VGEM if free.parent.ars == LK else LK})
     else:
         ozg_id = rng.choice(SERVICES)
         choice = rng.random()

@@ -45,6 +45,8 @@ def due_counts(session):
 
 
 def assert_exact(session):
+    # All stored rows (due_offering's copied names and places too), then the counts.
+    assert aggregates.equals_full_recount(session)
     kept = figures(session)
     aggregates.recount(session, Stale(everything=True))
     assert kept == figures(session)
