@@ -22,9 +22,9 @@ class Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from registry.app import create_app
+        from registry.app import serving_app
 
-        return create_app()
+        return serving_app()
 
 
 def serve(host: str, port: int, *, workers: int, threads: int = 4) -> None:

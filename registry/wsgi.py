@@ -1,5 +1,5 @@
 """WSGI entry point for gunicorn: `gunicorn registry.wsgi:app`."""
 
-from registry.app import create_app
+from registry.app import serving_app
 
-app = create_app()
+app = serving_app()

@@ -1,6 +1,9 @@
 """The `registry` command: database, seed, tokens, OpenAPI."""
 
 import hashlib
+import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -92,3 +95,15 @@ def test_downgrade_to_base_empties_the_database(cli_env):
     assert runner.invoke(main, ["db", "downgrade", "base"]).exit_code == 0
     tables = _rows(url, "SELECT name FROM sqlite_master WHERE type = 'table'")
     assert {t for (t,) in tables} <= {"alembic_version"}
+
+
+def test_a_server_process_freezes_its_setup_out_of_the_garbage_collector(tmp_path):
+    """gunicorn's entry point (registry.wsgi, also `registry serve`'s load): the app's setup
+    is frozen, so that a full collection does not walk it (registry.app.serving_app)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
+    env["REGISTRY_INSTANCE_DIR"] = str(tmp_path)
+    script = "import gc, registry.wsgi; print(gc.get_freeze_count())"
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert int(out.stdout.split()[-1]) > 50_000
