@@ -1,4 +1,4 @@
-"""Nearby adopters (registry.logic.nearby) against a reference computed in Python from
+"""Nearby and similar adopters (registry.logic.nearby) against a reference computed in Python from
 the hierarchy, on a synthetic Hessen (three Regierungsbezirke, Kreise, kreisfreie
 Städte) and Brandenburg (no Regierungsbezirk, Ämter): for organisations of every kind and
 every candidate pair, on both databases; on PostgreSQL both statements (the LATERAL
@@ -7,6 +7,7 @@ keep the copied columns of due_offering exact."""
 
 from __future__ import annotations
 
+import math
 import random
 from collections import defaultdict
 from collections.abc import Iterator
@@ -65,10 +66,13 @@ class Reference:
 
     def __init__(self, session: Session) -> None:
         orgs = session.execute(
-            select(Organisation.id, Organisation.kind, Organisation.land_code)
+            select(
+                Organisation.id, Organisation.kind, Organisation.land_code, Organisation.population
+            )
         ).all()
-        self.kind = {id_: kind for id_, kind, _ in orgs}
-        self.land = {id_: land for id_, _, land in orgs}
+        self.kind = {id_: kind for id_, kind, _, _ in orgs}
+        self.land = {id_: land for id_, _, land, _ in orgs}
+        self.population = {id_: population for id_, _, _, population in orgs}
         # The database's own order of names (its collation), not Python's.
         ordered = session.scalars(
             select(Organisation.id).order_by(Organisation.name, Organisation.id)
@@ -109,6 +113,31 @@ class Reference:
                 ranked.append((distance, self.rank[other], other))
             if ranked:
                 found[pair] = [(o, nearby.CLASSES[d]) for d, _, o in sorted(ranked)[: nearby.SHOWN]]
+        return found
+
+    def similar(self, org: int, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list]:
+        """Among the POOL of the same kind closest in population (within SPREAD), those
+        running it, closest first, then by name."""
+        mine = self.population[org]
+        low, high = math.ceil(mine / nearby.SPREAD), math.floor(mine * nearby.SPREAD)
+        peers = [
+            (abs(population - mine), other)
+            for other, population in self.population.items()
+            if other != org
+            and self.kind[other] == self.kind[org]
+            and population is not None
+            and low <= population <= high
+        ]
+        pool = {other for _, other in sorted(peers)[: nearby.POOL]}
+        found = {}
+        for pair in pairs:
+            ranked = sorted(
+                (abs(self.population[other] - mine), self.rank[other], other)
+                for other in self.adopters.get(pair, [])
+                if other in pool
+            )
+            if ranked:
+                found[pair] = [(o, "similar") for _, _, o in ranked[: nearby.SIMILAR]]
         return found
 
 
@@ -164,6 +193,18 @@ def test_nearby_adopters_equal_the_reference(db, backend):
             assert _as_ids(statement(db, org, pairs), keys, pairs) == expected, org.name
         compared += sum(len(listed) for listed in expected.values())
     assert compared > 1_000  # enough named adopters to mean something
+
+
+def test_similar_adopters_equal_the_reference(db):
+    reference, keys, pairs = Reference(db), _keys(db), _pairs(db)
+    compared = 0
+    for org in _sample(db):
+        if not org.population:
+            continue
+        expected = reference.similar(org.id, pairs)
+        assert _as_ids(nearby.similar(db, org, pairs), keys, pairs) == expected, org.name
+        compared += sum(len(listed) for listed in expected.values())
+    assert compared > 300
 
 
 def _place_of(session: Session, org_id: int) -> set[tuple[Any, ...]]:

@@ -269,17 +269,33 @@ def _rest_statement(dialect: str) -> Any:
 @cache
 def _similar_statement(dialect: str) -> Any:
     population = bindparam("population", type_=Integer)
-    pool = (
-        select(Organisation.id)
+    Org = Organisation
+    peers = (Org.kind == bindparam("kind", type_=String), Org.id != bindparam("org", type_=Integer))
+    # The POOL closest above and the POOL closest below, each an ordered range of the
+    # (kind, population) index, then the POOL closest of those: the same organisations
+    # as sorting every one in the range by distance (a small Gemeinde has 3,000 of its
+    # kind within a factor of 1.5), read as 100 index entries.
+    above = (
+        select(Org.id, Org.population)
         .where(
-            Organisation.kind == bindparam("kind", type_=String),
-            Organisation.population.between(
-                bindparam("low", type_=Integer), bindparam("high", type_=Integer)
-            ),
-            Organisation.id != bindparam("org", type_=Integer),
+            *peers, Org.population >= population, Org.population <= bindparam("high", type_=Integer)
         )
-        .order_by(func.abs(Organisation.population - population), Organisation.id)
+        .order_by(Org.population, Org.id)
         .limit(POOL)
+        .subquery("above")
+    )
+    below = (
+        select(Org.id, Org.population)
+        .where(
+            *peers, Org.population < population, Org.population >= bindparam("low", type_=Integer)
+        )
+        .order_by(Org.population.desc(), Org.id)
+        .limit(POOL)
+        .subquery("below")
+    )
+    near = union_all(select(above), select(below)).subquery("near")
+    pool = (
+        select(near.c.id).order_by(func.abs(near.c.population - population), near.c.id).limit(POOL)
     )
     D = DueOffering
     alike = select(D.solution_id, D.service_id, D.organisation_id, literal("similar")).where(
