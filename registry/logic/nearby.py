@@ -12,12 +12,13 @@ On PostgreSQL the nearby adopters are, per candidate, three ordered ranges of in
 `due_offering`, which carries each adopter's Kreis, Regierungsbezirk (else Kreis) and name
 for this: the first SHOWN by name in the Kreis, in the rest of the Regierungsbezirk, in
 the rest of the Land, each a LIMIT over an index-only scan, whoever runs the solution
-(one statement; a city in a Regierungsbezirk of 300 organisations read all their rows for
-its candidates and sorted them: 13 ms at p90 against 4). SQLite has no LATERAL: there the
+(one statement; before, a city in a Regierungsbezirk of 300 organisations read all their
+rows for its candidates and sorted them: 13 ms at p90 against 5). SQLite has no LATERAL: there the
 Regierungsbezirk (or the Kreis) is read from the organisations' side, a few hundred
 organisations' rows, and only candidates with fewer than SHOWN adopters there are looked
-up in the rest of the Land (two statements, ranked by a window). Both give the same rows
-(tests/test_nearby_statements.py compares them on PostgreSQL for every organisation).
+up in the rest of the Land (two statements, ranked by a window). Both give the rows of a
+reference computed from the hierarchy (tests/test_nearby_statements.py: organisations of
+every kind, every candidate pair; on PostgreSQL both statements).
 """
 
 from __future__ import annotations
@@ -90,8 +91,7 @@ def nearest(session: Session, org: Organisation, wanted: list[tuple[int, int]]) 
         _nearest_statement(), params
     ):
         listed = found.setdefault((sol, svc), [])
-        if len(listed) < SHOWN:  # up to SHOWN per class came, in class and name order
-            listed.append(Neighbour(ars or slug, name, kind, population, CLASSES[rank]))
+        listed.append(Neighbour(ars or slug, name, kind, population, CLASSES[rank]))
     return found
 
 
@@ -140,9 +140,10 @@ PAIRS = ("pair_solutions", "pair_services")
 
 @cache
 def _nearest_statement() -> Any:
-    """Per wanted pair, up to SHOWN due adopters by name from each distance class, as
-    LIMITs over the area and Land indexes (ix_due_offering_area_nearest, _land_nearest),
-    in (pair, class, name) order, named."""
+    """Per wanted pair, the first SHOWN due adopters by distance class and name, named:
+    up to SHOWN from each class as LIMITs over the area and Land indexes
+    (ix_due_offering_area_nearest, _land_nearest), the first SHOWN of those, in (pair,
+    class, name) order."""
     D = DueOffering
     org = bindparam("org", type_=Integer)
     firsts = bindparam(PAIRS[0], type_=ARRAY(Integer))
