@@ -1,9 +1,9 @@
-"""Nearby and similar adopters (registry.logic.nearby) against a reference computed in Python from
-the hierarchy, on a synthetic Hessen (three Regierungsbezirke, Kreise, kreisfreie
-Städte) and Brandenburg (no Regierungsbezirk, Ämter): for organisations of every kind and
-every candidate pair, on both databases; on PostgreSQL both statements (the LATERAL
-ranges and the portable window) give the reference's rows. Then renames and a move
-keep the copied columns of due_offering exact."""
+"""Nearby and similar adopters (registry.logic.nearby) against a reference computed in
+Python from the hierarchy, on a synthetic Hessen (three Regierungsbezirke, Kreise,
+kreisfreie Städte) and Brandenburg (no Regierungsbezirk, Ämter): for organisations of
+every kind and every candidate pair, on both databases; on PostgreSQL both statements
+(the LATERAL ranges and the portable window) give the reference's rows. Then a rename, a
+move and a Kreis becoming kreisfrei keep the copied columns of due_offering exact."""
 
 from __future__ import annotations
 
