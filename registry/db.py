@@ -34,14 +34,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         _make_sqlite_sane(engine)
         return engine
-    # No JIT: PostgreSQL compiles a statement whose estimated cost passes jit_above_cost,
-    # which a generic plan of the nearby-adopters statement does (its initplans counted
-    # once per candidate): 28 ms of compiling for a 3 ms statement. The registry's
-    # statements are index lookups of milliseconds; none gains from it.
-    connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
-    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _no_jit(engine)
     _ping_when_idle(engine)
     return engine
+
+
+def _no_jit(engine: Engine) -> None:
+    """No JIT on the registry's connections: PostgreSQL compiles a statement whose
+    estimated cost passes jit_above_cost, which a generic plan of the first nearby-adopters
+    statement did (its initplans counted once per candidate): 28 ms of compiling for a
+    3 ms statement. Its statements are index lookups of milliseconds. A SET on each new
+    connection, not the `options` startup parameter, which PgBouncer refuses by default."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # a session setting, not a transaction's
+        try:
+            dbapi_connection.execute("SET jit = off")
+        finally:
+            dbapi_connection.autocommit = autocommit
 
 
 # A pooled connection idle longer than this is probed before use. Not every checkout:
