@@ -173,10 +173,10 @@ def _as_ids(found: nearby.Pairs, keys: dict[str, int], pairs: list[tuple[int, in
 
 
 def test_the_world_has_every_distance_class(db):
-    reference = Reference(db)
+    reference, pairs = Reference(db), _pairs(db)
     classes = set()
     for org in _sample(db):
-        for listed in reference.nearby(org.id, _pairs(db)).values():
+        for listed in reference.nearby(org.id, pairs).values():
             classes |= {distance for _, distance in listed}
     assert classes == {"kreis", "regierungsbezirk", "land"}
 
