@@ -32,6 +32,11 @@ NEW_SOLUTIONS = ["neu-frei", "neu-flat", "neu-kopf", "neu-tiered", "neu-koenig"]
 
 @pytest.fixture
 def small(client, session):
+    build_small(client, session)
+
+
+def build_small(client, session):
+    """The small world (tests/test_plan_cache.py builds it on a database of its own)."""
     session.add_all(
         [
             KoenigsteinShare(year=2024, land_code="05", share_e5=2_114_424),

@@ -70,7 +70,7 @@ def candidates_view(
     else:
         one = lookup.service(session, service, leika=False)
         wanted = [duties.LocalService(one, one.level_in(org.land_code))]
-        offered = gaps.offered_ids(session, org, [one.id])
+        offered = {one.id} if gaps.offers(session, org, one.id) else set()
         found = candidates.candidates_for(
             session, org, [wanted[0].id], years=years, sort=sort, start=start
         )

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 
 from registry.logic import costs, nearby
 from registry.logic.among import among_param, dialect_of
+from registry.logic.constants import one_of
 from registry.logic.nearby import Neighbour
 from registry.models import Adoption, OfferingCount, Organisation, Solution, solution_service
 from registry.models.vocab import MATURITY_MODELS
@@ -134,14 +135,21 @@ def _counts_statement(dialect: str) -> Any:
 
 
 @cache
-def _adoptions_statement(dialect: str) -> Any:
+def _adoptions_statement() -> Any:
+    """All contracted adoptions of the organisation and its Land, the candidates picked
+    from them in Python: with the candidate ids as an array parameter PostgreSQL planned
+    the statement anew at every execution (its generic plan, guessing the array's
+    length, looked dearer than the plans for the actual lists: 0.3 ms against 0.8 per
+    candidate answer). Two ids and constants plan once; the two bodies hold at most a
+    few hundred such adoptions, read from an index alone."""
     return (
         select(Adoption.organisation_id, Adoption.solution_id, Adoption.status)
         .add_columns(Adoption.contracted_on)
         .where(
-            among_param(dialect, Adoption.organisation_id, "bodies"),
-            among_param(dialect, Adoption.solution_id, "solutions"),
-            Adoption.status.in_(CONTRACTED),
+            Adoption.organisation_id.in_(
+                [bindparam("org", type_=Integer), bindparam("land", type_=Integer)]
+            ),
+            one_of(Adoption.status, CONTRACTED),
         )
     )
 
@@ -268,13 +276,14 @@ def _adoptions(
 ) -> tuple[set[int], dict[int, InProgress]]:
     """The solutions the Land has contracted, and the organisation's own adoptions of
     them (not ended): one statement."""
-    bodies = [org.id] + ([land.id] if land is not None and land.id != org.id else [])
-    rows = session.execute(
-        _adoptions_statement(dialect_of(session)), {"bodies": bodies, "solutions": solution_ids}
-    )
+    land_id = land.id if land is not None else org.id
+    rows = session.execute(_adoptions_statement(), {"org": org.id, "land": land_id})
+    wanted = set(solution_ids)
     contracted: set[int] = set()
     own: dict[int, InProgress] = {}
     for organisation_id, solution_id, status, contracted_on in rows:
+        if solution_id not in wanted:
+            continue
         if land is not None and organisation_id == land.id:
             contracted.add(solution_id)
         if organisation_id == org.id:

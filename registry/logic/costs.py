@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from registry.errors import Invalid
 from registry.logic import prices
+from registry.logic.constants import const
 from registry.models import KoenigsteinShare, Organisation, Service, Solution, solution_service
 from registry.models.koenigstein import FULL_SHARE
 
@@ -444,7 +445,7 @@ class _ContextStatements:
         land = bindparam("land", type_=String)
         self.land = (
             select(Organisation)
-            .where(Organisation.kind == "land", Organisation.land_code == land)
+            .where(Organisation.kind == const("land"), Organisation.land_code == land)
             .options(lazyload(Organisation.duty_rows))
         )
         self.shares = select(KoenigsteinShare.year, KoenigsteinShare.share_e5).where(

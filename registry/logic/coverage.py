@@ -10,6 +10,7 @@ from sqlalchemy import Integer, Select, String, and_, bindparam, distinct, func,
 from sqlalchemy.orm import Session, aliased
 
 from registry.logic import duties
+from registry.logic.constants import const
 from registry.models import (
     DueOffering,
     Organisation,
@@ -110,8 +111,8 @@ def _statements(by_region: bool, by_kind: bool) -> tuple[Any, Any, Any]:
     land = aliased(Organisation)
     land_name = (  # in the same statement: one round trip less than asking for the names
         select(land.name)
-        .where(land.kind == "land", land.land_code == due.c.land_code)
-        .limit(1)
+        .where(land.kind == const("land"), land.land_code == due.c.land_code)
+        .limit(const(1))
         .scalar_subquery()
     )
     due_stmt = (

@@ -41,6 +41,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.selectable import Subquery
 
+from registry.logic.constants import const
 from registry.models import (
     Adoption,
     Organisation,
@@ -289,16 +290,16 @@ def offering(
             case((C.depth == 0, literal("adoption")), else_=literal("rollout")).label("via"),
         )
         .select_from(Adoption)
-        .join(Solution, and_(Solution.id == Adoption.solution_id, Solution.status == "live"))
+        .join(Solution, and_(Solution.id == Adoption.solution_id, Solution.status == const("live")))
         .join(SS, SS.c.solution_id == Solution.id)
         .join(
             C,
             and_(
                 C.ancestor_id == Adoption.organisation_id,
-                or_(C.depth == 0, Adoption.scope == "subordinates"),
+                or_(C.depth == const(0), Adoption.scope == const("subordinates")),
             ),
         )
-        .where(Adoption.status == "live")
+        .where(Adoption.status == const("live"))
     )
     built = (
         select(
@@ -308,7 +309,7 @@ def offering(
             literal("built").label("via"),
         )
         .join(SS, SS.c.solution_id == Solution.id)
-        .where(Solution.status == "live", Solution.builder_id.is_not(None))
+        .where(Solution.status == const("live"), Solution.builder_id.is_not(None))
     )
     if organisation_id is not None:
         adopted = adopted.where(_match(C.descendant_id, organisation_id))

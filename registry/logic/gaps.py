@@ -11,7 +11,7 @@ from sqlalchemy import Integer, Select, bindparam, exists, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from registry.logic import candidates, duties
-from registry.logic.among import among_param, dialect_of
+from registry.logic.constants import one_of
 from registry.models import (
     Adoption,
     DueOffering,
@@ -162,7 +162,7 @@ def _started(organisation_id: Any):  # type: ignore[no-untyped-def]
         .join(SS, SS.c.solution_id == Adoption.solution_id)
         .where(
             Adoption.organisation_id == organisation_id,
-            Adoption.status.in_(candidates.CONTRACTED),
+            one_of(Adoption.status, candidates.CONTRACTED),
         )
         .subquery("own")
     )
@@ -178,17 +178,19 @@ def _cheapest(listed: list[candidates.Candidate]) -> tuple[int, int]:
     return (int(blocked), cents)
 
 
-def offered_ids(session: Session, org: Organisation, service_ids: list[int]) -> set[int]:
-    """Which of these services the organisation offers online."""
-    params = {"org": org.id, "services": service_ids}
-    return set(session.scalars(_offered_ids_statement(dialect_of(session)), params))
+def offers(session: Session, org: Organisation, service_id: int) -> bool:
+    """Whether the organisation offers the service online."""
+    params = {"org": org.id, "service": service_id}
+    return session.scalar(_offers_statement(), params) is not None
 
 
 @cache
-def _offered_ids_statement(dialect: str) -> Any:
-    """Built once, with the organisation and the service ids as parameters."""
+def _offers_statement() -> Any:
+    """Built once, the organisation and the service scalar parameters: with the service
+    ids as an array PostgreSQL planned it anew at every execution (0.4 ms generic
+    against 1.1 ms planned each time)."""
     off = duties.offering(
         organisation_id=bindparam("org", type_=Integer),
-        service_ids=lambda column: among_param(dialect, column, "services"),
+        service_ids=lambda column: column == bindparam("service", type_=Integer),
     )
-    return select(off.c.service_id).distinct()
+    return select(off.c.service_id).limit(1)

@@ -38,9 +38,11 @@ class Organisation(Versioned, Base):
     )
     # The Land the organisation lies in (a Land: itself), read-only: cost estimates need
     # its population and key share, and an answer can load it joined to the organisation.
+    # 'land' in the SQL text, not a parameter (see registry.logic.constants): as a
+    # parameter PostgreSQL planned the joined lookup anew at every execution.
     land_body: Mapped[Organisation | None] = relationship(
         primaryjoin="and_(foreign(Organisation.land_code) == remote(Organisation.land_code), "
-        "remote(Organisation.kind) == 'land')",
+        "remote(Organisation.kind) == literal_column(\"'land'\"))",
         viewonly=True,
         uselist=False,
         lazy="select",
