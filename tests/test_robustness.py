@@ -78,6 +78,7 @@ def behind_a_proxy(tmp_path):
 
 
 @pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+@pytest.mark.timeout(120)  # it hung once at a request after the outage (not reproduced)
 def test_a_database_outage_is_503_and_service_resumes_by_itself(behind_a_proxy):
     app, proxy = behind_a_proxy
     statuses: Counter[int] = Counter()
