@@ -165,6 +165,19 @@ def connection(request: pytest.FixtureRequest, engine: Engine, worlds: Any) -> I
 
 
 @pytest.fixture
+def own_database(backend: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a database of its own: commits are real, as in production (the other
+    tests' writes stay in a rolled-back transaction no pooled connection sees, and
+    psycopg forgets its prepared statements at every rollback)."""
+    url = fresh_database_url(backend, run_database_name("own"), tmp_path)
+    migrate.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
+    yield app
+    app.extensions["registry_db"].engine.dispose()
+    drop_database(backend, url)
+
+
+@pytest.fixture
 def app(base_app: Flask, connection: Connection) -> Iterator[Flask]:
     """The app, its sessions joined to the test's rolled-back transaction."""
     db = base_app.extensions["registry_db"]

@@ -6,19 +6,13 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-import pytest
 from webargs.flaskparser import FlaskParser
 
-from registry import migrate
-from registry.app import create_app
 from registry.db import Database
 from registry.paths import project_dir
 from tests import factories as f
 from tests.conftest import (
-    drop_database,
-    fresh_database_url,
     make_token,
-    run_database_name,
     token_client,
 )
 
@@ -129,18 +123,6 @@ def test_a_revalidation_without_the_token_a_registry_requires_is_refused(app, an
     finally:
         app.config["READS_REQUIRE_TOKEN"] = False
     assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
-
-
-@pytest.fixture
-def own_database(backend, tmp_path):
-    """An app on a database of its own: commits are real, as in production (the other
-    tests' writes stay in a rolled-back transaction no pooled connection sees)."""
-    url = fresh_database_url(backend, run_database_name("revalidate"), tmp_path)
-    migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
-    yield app
-    app.extensions["registry_db"].engine.dispose()
-    drop_database(backend, url)
 
 
 def test_a_revalidation_reads_the_sequence_on_the_pool_and_sees_every_commit(

@@ -13,21 +13,16 @@ On PostgreSQL the test also reads pg_prepared_statements after the answers and f
 any statement planned anew more than five times. Weak: at this size PostgreSQL's choice
 differs from Germany's (the old statements too kept one plan here; the bench data is
 where they did not, `tests/bench/run.py`), so that half guards against statements that
-replan even on small data. On a database of its own: psycopg forgets its prepared
-statements at every ROLLBACK, and the other tests roll each request back to a savepoint.
+replan even on small data. On a database of its own (`own_database`): psycopg forgets
+its prepared statements at every ROLLBACK, and the other tests roll each request back to a
+savepoint.
 """
 
-import pytest
 from sqlalchemy import event
 
-from registry import migrate
-from registry.app import create_app
 from registry.db import make_sessionmaker
 from tests.conftest import (
-    drop_database,
-    fresh_database_url,
     make_token,
-    run_database_name,
     token_client,
 )
 from tests.test_analysis_statements import BOCHUM, HUNDESTEUER, WITTEN, build_small
@@ -42,17 +37,8 @@ PATHS = [
 ROUNDS = 8  # past psycopg's threshold (5) and the five plans PostgreSQL makes per value
 
 
-@pytest.fixture
-def own_app(backend, tmp_path):
-    url = fresh_database_url(backend, run_database_name("plans"), tmp_path)
-    migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
-    yield app
-    app.extensions["registry_db"].engine.dispose()
-    drop_database(backend, url)
-
-
-def test_the_core_answers_keep_one_plan_per_statement(own_app, backend):
+def test_the_core_answers_keep_one_plan_per_statement(own_database, backend):
+    own_app = own_database
     engine = own_app.extensions["registry_db"].engine
     admin = token_client(own_app, make_token(own_app, "admin", name="admin"))
     with make_sessionmaker(engine)() as session:
