@@ -4,10 +4,10 @@ psycopg prepares a statement from its fifth execution on a connection; PostgreSQ
 keeps one generic plan when it looks no dearer than the plans made for the values seen,
 and otherwise plans the statement anew at every execution. Vocabulary constants passed as
 parameters (`kind = $1` for 'land') and id arrays whose length a generic plan must guess
-kept the organisation lookup with its Land, the organisation's contracted adoptions and
-the offering check of a one-service candidate answer on the second path: 0.1-0.7 ms of
-planning each, every time (registry.logic.constants). On both databases the constants
-are in the SQL text.
+had the organisation lookup with its Land, the organisation's contracted adoptions and
+the offering check of a one-service candidate answer planned at every execution, 0.1-0.7
+ms each time (registry.logic.constants). On both databases the constants are in the SQL
+text.
 
 On PostgreSQL the test also reads pg_prepared_statements after the answers and fails on
 any statement planned anew more than five times. Weak: at this size PostgreSQL's choice

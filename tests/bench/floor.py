@@ -35,7 +35,7 @@ def replay(url: str, per_path: list[list[tuple[str, Any]]], rounds: int) -> dict
 
     As the registry reads on PostgreSQL: outside a transaction (registry.db's read
     sessions are in autocommit), on one connection that keeps what psycopg prepared.
-    Until run W this replayed each round in a transaction and rolled it back, and psycopg
+    Until run X this replayed each round in a transaction and rolled it back, and psycopg
     forgets every prepared statement at a ROLLBACK: each round parsed and planned every
     statement anew, plus BEGIN and ROLLBACK, and the floor was 1.2-3.9 x the SQL's real
     cost (the bare gap list's 2.60 ms against 1.04), so every floor ratio until then was
