@@ -83,14 +83,15 @@ def main() -> int:
     print("floor: capturing and replaying each endpoint's SQL", flush=True)
     # Over the same paths the load generator asks (up to 40 of them, evenly spread): one
     # organisation's SQL is no floor for another's answer.
-    sql = {
-        endpoint: floor.replay(
-            pg_url,
-            [floor.capture(app, path) for path in paths[:: max(1, len(paths) // 40)]],
-            mode["c1"],
-        )
-        for endpoint, paths in endpoints.items()
-    }
+    with floor.connect(pg_url) as replaying:  # one for all, in the load generator's order
+        sql = {
+            endpoint: floor.replay(
+                replaying,
+                [floor.capture(app, path) for path in paths[:: max(1, len(paths) // 40)]],
+                mode["c1"],
+            )
+            for endpoint, paths in endpoints.items()
+        }
     result: dict[str, Any] = {
         "mode": "quick" if args.quick else "germany",
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
