@@ -46,6 +46,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from registry.logic.among import among_param, dialect_of, pairs_param, pairs_values
+from registry.logic.constants import const
 from registry.models import DueOffering, Organisation, OrganisationClosure
 
 CLASSES = ("kreis", "regierungsbezirk", "land")
@@ -166,7 +167,7 @@ def _nearest_statement() -> Any:
     def first(rank: int, *where: Any) -> Any:
         return (
             # Constants in the text, not parameters: a generic plan sees LIMIT 5.
-            select(literal_column(str(rank)).label("rank"), D.organisation_id, D.name)
+            select(const(rank).label("rank"), D.organisation_id, D.name)
             .where(
                 D.solution_id == pairs.c.solution_id,
                 D.service_id == pairs.c.service_id,
@@ -174,7 +175,7 @@ def _nearest_statement() -> Any:
                 *where,
             )
             .order_by(D.name, D.organisation_id)
-            .limit(literal_column(str(SHOWN)))
+            .limit(const(SHOWN))
         )
 
     # The IS NOT NULL tests change no answer (NULL equals nothing); PostgreSQL checks
@@ -196,7 +197,7 @@ def _nearest_statement() -> Any:
         ranges.order_by(
             literal_column("rank"), literal_column("name"), literal_column("organisation_id")
         )
-        .limit(literal_column(str(SHOWN)))
+        .limit(const(SHOWN))
         .lateral("ranges")
     )
     return (
@@ -356,7 +357,7 @@ def _area(organisation_id: Any, kind: str) -> Any:
     return (
         select(A.id)
         .join(C, C.ancestor_id == A.id)
-        .where(C.descendant_id == organisation_id, A.kind == kind)
-        .limit(1)
+        .where(C.descendant_id == organisation_id, A.kind == const(kind))
+        .limit(const(1))
         .scalar_subquery()
     )
