@@ -6,6 +6,7 @@ import time
 from contextvars import ContextVar
 from typing import Any
 
+import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -30,6 +31,11 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # JSON columns (a solution's prices and reuse terms) decoded by orjson: a gap answer
+    # reads those of about sixty solutions, and the standard library's decoder took a
+    # tenth of its Python time. The same values (orjson refuses only what JSON columns
+    # never hold: integers past 64 bits, NaN).
+    kwargs.setdefault("json_deserializer", orjson.loads)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         _make_sqlite_sane(engine)

@@ -3,7 +3,7 @@ enforces foreign keys; PostgreSQL runs without JIT (registry.db._no_jit), also o
 connection the pool hands out again, and a reading connection stays out of a
 transaction after the SET."""
 
-from sqlalchemy import text
+from sqlalchemy import JSON, text
 
 from registry.db import make_engine
 
@@ -22,3 +22,29 @@ def test_each_new_connection_carries_the_registry_settings(database_url, backend
                 connection.rollback()
     finally:
         engine.dispose()
+
+
+def test_json_columns_are_decoded_by_orjson(database_url, backend, monkeypatch):
+    """A gap answer decodes the prices of about sixty solutions (registry.db.make_engine)."""
+    import orjson
+
+    decoded: list[object] = []
+    loads = orjson.loads
+
+    def spy(text_: object) -> object:
+        decoded.append(text_)
+        return loads(text_)
+
+    monkeypatch.setattr(orjson, "loads", spy)
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as connection:
+            cast = "CAST(:doc AS JSON)" if backend == "postgresql" else ":doc"
+            value = connection.execute(
+                text(f"SELECT {cast} AS doc").columns(doc=JSON()), {"doc": '[{"a": 1}]'}
+            ).scalar()
+            connection.rollback()
+    finally:
+        engine.dispose()
+    assert value == [{"a": 1}]
+    assert decoded, "not decoded by orjson"

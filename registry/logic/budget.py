@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from registry.errors import Invalid
 from registry.logic import costs, duties, gaps
-from registry.logic.candidates import Candidate
-from registry.models import Organisation, Solution
+from registry.logic.candidates import Candidate, CandidateSolution
+from registry.models import Organisation
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Line:
     services: list[duties.LocalService] = field(default_factory=list)
 
     @property
-    def solution(self) -> Solution:
+    def solution(self) -> CandidateSolution:
         return self.candidate.solution
 
 

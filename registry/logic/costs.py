@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import String, bindparam, select
 from sqlalchemy import inspect as sa_inspect
@@ -29,10 +29,26 @@ from sqlalchemy.orm import Session, lazyload
 from registry.errors import Invalid
 from registry.logic import prices
 from registry.logic.constants import const
-from registry.models import KoenigsteinShare, Organisation, Service, Solution, solution_service
+from registry.models import KoenigsteinShare, Organisation, Service, solution_service
 from registry.models.koenigstein import FULL_SHARE
 
 FITKO_DECISION = "IT-Planungsrat decision 2023/35"
+
+
+class Priced(Protocol):
+    """What an estimate reads of a solution: a `Solution`, or the columns a candidate
+    answer loads of one (registry.logic.candidates.CandidateSolution)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def prices(self) -> list[dict[str, Any]]: ...
+    @property
+    def reuse_terms(self) -> list[dict[str, Any]]: ...
 
 
 class CostUnavailable(Invalid):
@@ -139,7 +155,7 @@ def percent_bp(bp: int) -> str:
 
 
 def estimate(
-    solution: Solution, ctx: Context, years: int, *, contracted_on: date | None = None
+    solution: Priced, ctx: Context, years: int, *, contracted_on: date | None = None
 ) -> Estimate:
     """`contracted_on`: the organisation signed already (an adoption in progress): a
     pro-rata first year counts from that month, and not at all after its year."""
@@ -219,7 +235,7 @@ def _unknown(period: dict[str, Any], year: int, day: date) -> str:
     )
 
 
-def _terms_for(solution: Solution, ctx: Context) -> dict[str, Any] | None:
+def _terms_for(solution: Priced, ctx: Context) -> dict[str, Any] | None:
     org = ctx.organisation
     if org.land_code is None or org.kind == "land":
         return None
@@ -230,7 +246,7 @@ def _terms_for(solution: Solution, ctx: Context) -> dict[str, Any] | None:
 
 
 def _payable(
-    solution: Solution, period: dict[str, Any], ctx: Context, terms: dict[str, Any] | None
+    solution: Priced, period: dict[str, Any], ctx: Context, terms: dict[str, Any] | None
 ) -> tuple[Fraction, str]:
     """What the organisation pays in a full year of this period, exactly, in words."""
     land_name = ctx.land.name if ctx.land else "its Land"
@@ -273,7 +289,7 @@ def _short(name: str) -> str:
     return name.removeprefix("Land ")
 
 
-def annual_exact(solution: Solution, period: dict[str, Any], ctx: Context) -> tuple[Fraction, str]:
+def annual_exact(solution: Priced, period: dict[str, Any], ctx: Context) -> tuple[Fraction, str]:
     """The period's full-year price for the context's organisation: exact, and in words."""
     components = period["components"]
     if not components:
@@ -290,7 +306,7 @@ def annual_exact(solution: Solution, period: dict[str, Any], ctx: Context) -> tu
 
 
 def _component(
-    solution: Solution, period: dict[str, Any], c: dict[str, Any], ctx: Context
+    solution: Priced, period: dict[str, Any], c: dict[str, Any], ctx: Context
 ) -> tuple[Fraction, str]:
     key, org = c["key"], ctx.organisation
     if key == "tiers":
@@ -326,7 +342,7 @@ def _unit_name(c: dict[str, Any], count: int = 2) -> str:
     return name if count == 1 else name + "s"
 
 
-def _units(solution: Solution, c: dict[str, Any], ctx: Context) -> tuple[Fraction, str]:
+def _units(solution: Priced, c: dict[str, Any], ctx: Context) -> tuple[Fraction, str]:
     """The organisation's count of the component's unit, and where it comes from."""
     org = ctx.organisation
     if c["key"] == "inhabitants":
@@ -377,7 +393,7 @@ def _decimal(value: Fraction) -> str:
     return f"{number(whole)},{rest:03d}".rstrip("0").rstrip(",")
 
 
-def _tier(solution: Solution, tiers: list[dict[str, Any]], org: Organisation):
+def _tier(solution: Priced, tiers: list[dict[str, Any]], org: Organisation):
     population = _population(org)
     for tier in tiers:
         if tier["max_population"] is None or population <= tier["max_population"]:
@@ -477,7 +493,7 @@ _CONTEXT = _ContextStatements()
 def context(
     session: Session,
     org: Organisation,
-    solutions: list[Solution],
+    solutions: list[Priced],
     *,
     start: date | None = None,
     cases: int | None = None,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, bindparam, exists, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from registry.logic import candidates, duties
+from registry.logic import candidates, driver, duties
 from registry.logic.constants import one_of
 from registry.models import (
     Adoption,
@@ -98,7 +98,7 @@ def _gap_rows(
     adoption, an outer join: most gaps have none), with `count` the candidates per gap,
     and the offered count (materialised in organisation_offered): one statement of plain
     columns. Organisations without gaps ask for the offered count alone."""
-    rows = session.execute(_gap_statement(count), {"org": org.id}).all()
+    rows = driver.rows(session, _gap_statement(count), {"org": org.id})
     if not rows:
         return [], {}, {}, session.scalar(select(_offered(org.id))) or 0
     local: list[duties.LocalService] = []

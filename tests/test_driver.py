@@ -1,0 +1,92 @@
+"""registry.logic.driver: a built-once statement run by its SQL text gives the rows the
+session gives, on both databases, with its constants written in, its carried values
+passed, and its execution seen by the connection's events (the statement counts)."""
+
+import pytest
+from sqlalchemy import Integer, bindparam, event, literal, select
+
+from registry.logic import candidates, driver, gaps
+from registry.logic.among import among_param
+from registry.logic.constants import const
+from registry.models import Organisation, Solution
+from tests.test_analysis_statements import BOCHUM, EN_KREIS, NRW, WITTEN, build_small
+
+
+@pytest.fixture
+def statements(session):
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    engine = session.connection().engine
+    event.listen(engine, "before_cursor_execute", note)
+    yield seen
+    event.remove(engine, "before_cursor_execute", note)
+
+
+def organisation_ids(session, *keys):
+    rows = session.execute(select(Organisation.ars, Organisation.id))
+    ids = dict(rows.all())
+    return [ids[key] for key in keys]
+
+
+def test_the_rows_are_the_sessions(client, session, backend, statements):
+    build_small(client, session)
+    dialect = session.connection().dialect.name
+    statement = (
+        select(Organisation.id, Organisation.name, literal(7), Organisation.kind)
+        .where(
+            among_param(dialect, Organisation.id, "ids"),
+            Organisation.kind != const("land"),
+            Organisation.id != bindparam("not", type_=Integer),
+        )
+        .order_by(Organisation.id)
+    )
+    ids = organisation_ids(session, BOCHUM, WITTEN, EN_KREIS, NRW)
+    params = {"ids": ids, "not": ids[0]}
+    expected = [tuple(row) for row in session.execute(statement, params)]
+    del statements[:]
+    found = [tuple(row) for row in driver.rows(session, statement, params)]
+    assert found == expected
+    assert [row[0] for row in found] == sorted(ids[1:3])  # the Land and `not` left out
+    assert {row[2] for row in found} == {7}  # the literal's value, carried
+    assert len(statements) == 1  # seen by the events: the statement counts hold
+    if backend == "postgresql":  # by its text: the constant written in, once compiled
+        assert "kind != 'land'" in statements[0]
+        assert driver.rows(session, statement, params) == found
+        assert statements[1] == statements[0]
+
+
+def test_the_answers_statements_agree(client, session):
+    """The gap statement and a candidate answer's solutions, as the answers read them."""
+    build_small(client, session)
+    for org in organisation_ids(session, BOCHUM, WITTEN, EN_KREIS, NRW):
+        for count in (True, False):
+            statement = gaps._gap_statement(count)
+            expected = [tuple(row) for row in session.execute(statement, {"org": org})]
+            assert [tuple(r) for r in driver.rows(session, statement, {"org": org})] == expected
+    solution_ids = list(session.scalars(select(Solution.id)))
+    loaded = candidates._solutions(session, solution_ids)
+    assert sorted(loaded) == sorted(solution_ids)
+    for solution in session.scalars(select(Solution)):
+        row = loaded[solution.id]
+        assert (row.slug, row.name, row.status, row.prices, row.reuse_terms) == (
+            solution.slug,
+            solution.name,
+            solution.status,
+            solution.prices,
+            solution.reuse_terms,
+        )
+        builder = solution.builder
+        assert row.builder == (candidates.Builder(builder.key, builder.name) if builder else None)
+
+
+def test_an_expanding_parameter_is_refused_on_postgresql(session, backend):
+    statement = select(Organisation.id).where(Organisation.id.in_(bindparam("ids", expanding=True)))
+    if backend != "postgresql":  # the session renders it
+        assert driver.rows(session, statement, {"ids": [-1]}) == []
+        return
+    with pytest.raises(ValueError, match="expanding"):
+        driver.rows(session, statement, {"ids": [-1]})
