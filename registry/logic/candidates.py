@@ -103,8 +103,8 @@ class Candidate:
 
 def pairs_for(session: Session, org: Organisation, service_ids: list[int]) -> list[tuple[int, int]]:
     """(service id, solution id) of every candidate for these services: one statement."""
-    rows = session.execute(
-        _pairs_statement(dialect_of(session)), {"org": org.id, "services": service_ids}
+    rows = driver.rows(
+        session, _pairs_statement(dialect_of(session)), {"org": org.id, "services": service_ids}
     )
     return [(service_id, solution_id) for service_id, solution_id in rows]
 
@@ -302,7 +302,8 @@ def _count_adopters(
 
     Read from the materialised counts (registry.models.stats), kept exact on every write.
     """
-    counts = session.execute(
+    counts = driver.rows(
+        session,
         _counts_statement(dialect_of(session)),
         {"land": org.land_code, "solutions": solution_ids, "services": service_ids},
     )
@@ -317,7 +318,7 @@ def _adoptions(
     """The solutions the Land has contracted, and the organisation's own adoptions of
     them (not ended): one statement."""
     land_id = land.id if land is not None else org.id
-    rows = session.execute(_adoptions_statement(), {"org": org.id, "land": land_id})
+    rows = driver.rows(session, _adoptions_statement(), {"org": org.id, "land": land_id})
     wanted = set(solution_ids)
     contracted: set[int] = set()
     own: dict[int, InProgress] = {}

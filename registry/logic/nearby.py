@@ -45,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
+from registry.logic import driver
 from registry.logic.among import among_param, dialect_of, pairs_param, pairs_values
 from registry.logic.constants import const
 from registry.models import DueOffering, Organisation, OrganisationClosure
@@ -88,8 +89,8 @@ def nearest(session: Session, org: Organisation, wanted: list[tuple[int, int]]) 
         **pairs_values("postgresql", PAIRS, sorted(set(wanted))),
     }
     found: Pairs = {}
-    for sol, svc, ars, slug, name, kind, population, rank in session.execute(
-        _nearest_statement(), params
+    for sol, svc, ars, slug, name, kind, population, rank in driver.rows(
+        session, _nearest_statement(), params
     ):
         listed = found.setdefault((sol, svc), [])
         listed.append(Neighbour(ars or slug, name, kind, population, CLASSES[rank]))
@@ -338,7 +339,9 @@ def _ranked(pairs: Any, limit: int, order: Any) -> Any:
 
 def _named(session: Session, statement: Any, params: dict[str, Any]) -> Pairs:
     found: Pairs = {}
-    for sol, svc, ars, slug, name, kind, population, where, _ in session.execute(statement, params):
+    for sol, svc, ars, slug, name, kind, population, where, _ in driver.rows(
+        session, statement, params
+    ):
         named = Neighbour(ars or slug, name, kind, population, where)
         found.setdefault((sol, svc), []).append(named)
     return found
