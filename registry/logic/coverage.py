@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, String, and_, bindparam, distinct, func, select
 from sqlalchemy.orm import Session, aliased
 
-from registry.logic import duties
+from registry.logic import driver, duties
 from registry.logic.constants import const
 from registry.models import (
     DueOffering,
@@ -81,9 +81,9 @@ def coverage(
     params = {"service": service.id, "region": region.id if region else None, "kind": kind}
     due_rows = [
         (code or None, count, name)  # NO_LAND: the Bund, which has no Land (nor a name)
-        for code, count, name in session.execute(due_stmt, params)
+        for code, count, name in driver.rows(session, due_stmt, params)
     ]
-    offering_by_land: dict[str, int] = dict(session.execute(offering_stmt, params).all())
+    offering_by_land: dict[str, int] = dict(driver.rows(session, offering_stmt, params))
     per_land = [
         LandCoverage(
             code,
@@ -94,7 +94,7 @@ def coverage(
         )
         for code, due_count, name in due_rows
     ]
-    used = session.execute(used_stmt, params).all()
+    used = driver.rows(session, used_stmt, params)
     solutions = [{"slug": s, "name": n, "organisations": c} for s, n, c in used]
     return Coverage(service, region, kind, per_land, solutions)
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Integer, String, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
-from registry.logic import duties
+from registry.logic import driver, duties
 from registry.logic.among import among_param, dialect_of
 from registry.logic.paging import Page
 from registry.models import (
@@ -127,9 +127,10 @@ def standings(session: Session, org: Organisation) -> tuple[Standing | None, Sta
     ranges of organisation_offered's (kind, Land, offered) and (kind, offered) indexes,
     so that no window sorts every Gemeinde in Germany to find one of them.
     """
-    row = session.execute(
-        _standings_statement(), {"org": org.id, "kind": org.kind, "land": org.land_code}
-    ).first()
+    found = driver.rows(
+        session, _standings_statement(), {"org": org.id, "kind": org.kind, "land": org.land_code}
+    )
+    row = found[0] if found else None
     if row is None:
         return None, None
     due, offered, in_land, ahead_in_land, nationwide, ahead_nationwide = (int(v) for v in row)
@@ -187,7 +188,7 @@ class Offered:
 def offered(session: Session, org: Organisation) -> list[Offered]:
     """The due services the organisation offers online, with the solutions it offers
     them through (adoption, rollout or built): one statement."""
-    rows = session.execute(_offered_statement(), {"org": org.id})
+    rows = driver.rows(session, _offered_statement(), {"org": org.id})
     found: dict[int, Offered] = {}
     for *summary, level, slug in rows:
         item = found.get(summary[0])
