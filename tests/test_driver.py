@@ -9,6 +9,7 @@ from registry.logic import candidates, driver, gaps
 from registry.logic.among import among_param
 from registry.logic.constants import const
 from registry.models import Organisation, Solution
+from tests import factories as f
 from tests.test_analysis_statements import BOCHUM, EN_KREIS, NRW, WITTEN, build_small
 
 
@@ -90,3 +91,32 @@ def test_an_expanding_parameter_is_refused_on_postgresql(session, backend):
         return
     with pytest.raises(ValueError, match="expanding"):
         driver.rows(session, statement, {"ids": [-1]})
+
+
+def test_the_bare_gap_list_is_the_full_answer_without_candidates(client, session, anonymous):
+    """gaps.bare (top=0: the lookup and the gaps in one statement) against the full
+    answer's path, for every organisation of the small world, by ARS and by slug."""
+    build_small(client, session)
+    # Work in progress, two adoptions for one gap: rows the statement joins per gap.
+    gaps_of = client.get(f"/api/v1/organisations/{BOCHUM}/gaps?top=20").get_json()["gaps"]
+    shared = next(gap for gap in gaps_of if len(gap["top_candidates"]) >= 2)
+    first, second = (c["solution"] for c in shared["top_candidates"][:2])
+    f.adoption(client, BOCHUM, first, status="contracted", contracted_on="2026-01-15")
+    f.adoption(client, BOCHUM, second, status="onboarding")
+    keys = [
+        ars or slug for ars, slug in session.execute(select(Organisation.ars, Organisation.slug))
+    ]
+    in_progress = 0
+    for key in keys:
+        bare = anonymous.get(f"/api/v1/organisations/{key}/gaps?top=0")
+        full = anonymous.get(f"/api/v1/organisations/{key}/gaps?top=20")
+        assert bare.status_code == full.status_code == 200, key
+        expected = full.get_json()
+        for gap in expected["gaps"]:
+            gap["top_candidates"] = []
+        assert bare.get_json() == expected, key
+        in_progress += sum(len(gap["in_progress"]) for gap in expected["gaps"])
+    assert in_progress >= 2, "the world has adoptions in progress to compare"
+    missing = anonymous.get("/api/v1/organisations/059549999999/gaps?top=0")
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "application/problem+json"

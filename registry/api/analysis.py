@@ -57,8 +57,9 @@ class Gaps(MethodView):
         next, then those without an estimate).
         """
         session = get_session()
-        land = gaps.priced(args["top"], args["sort"])  # estimates need the Land
-        found = lookup.organisation(session, org, duties=False, parent=False, land=land)
+        if not gaps.priced(args["top"], args["sort"]):  # the bare list: one statement
+            return render.json_response(render.gaps(analysis.bare_gaps_view(session, org)))
+        found = lookup.organisation(session, org, duties=False, parent=False, land=True)
         view = analysis.gaps_view(session, found, **args)
         return render.json_response(render.gaps(view))
 

@@ -20,6 +20,7 @@ from registry.logic.candidates import Candidate
 from registry.logic.costs import Estimate
 from registry.logic.coverage import Coverage, percent
 from registry.logic.duties import LocalService
+from registry.logic.gaps import Named
 from registry.logic.nearby import Neighbour
 from registry.logic.paging import Page
 from registry.models import Organisation, Service
@@ -30,7 +31,7 @@ def json_response(body: dict[str, Any]) -> Response:
     return current_app.json.response(body)
 
 
-def organisation_summary(org: Organisation) -> dict[str, Any]:
+def organisation_summary(org: Organisation | Named) -> dict[str, Any]:
     return {"key": org.key, "name": org.name, "kind": org.kind, "land_code": org.land_code}
 
 

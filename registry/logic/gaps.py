@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, exists, literal, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    bindparam,
+    exists,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
-from registry.logic import candidates, driver, duties
-from registry.logic.constants import one_of
+from registry.errors import NotFound
+from registry.logic import candidates, driver, duties, lookup
+from registry.logic.constants import const, one_of
 from registry.models import (
     Adoption,
     DueOffering,
@@ -35,7 +48,7 @@ class Started:
 
 @dataclass
 class Gaps:
-    organisation: Organisation
+    organisation: Organisation | Named
     due: int
     services: list[duties.LocalService]
     candidates: dict[int, list[candidates.Candidate]]
@@ -101,6 +114,13 @@ def _gap_rows(
     rows = driver.rows(session, _gap_statement(count), {"org": org.id})
     if not rows:
         return [], {}, {}, session.scalar(select(_offered(org.id))) or 0
+    return (*_parsed(rows), rows[0][6] or 0)
+
+
+def _parsed(
+    rows: Sequence[Any],
+) -> tuple[list[duties.LocalService], dict[int, list[Started]], dict[int, int]]:
+    """The gaps, the adoptions in progress and the candidate counts of gap rows."""
     local: list[duties.LocalService] = []
     in_progress: dict[int, list[Started]] = {}
     totals: dict[int, int] = {}
@@ -111,14 +131,84 @@ def _gap_rows(
             totals[id_] = n
         if slug is not None:
             in_progress.setdefault(id_, []).append(Started(slug, title, status, since))
-    return local, in_progress, totals, rows[0][6] or 0
+    return local, in_progress, totals
+
+
+@dataclass(frozen=True)
+class Named:
+    """The organisation as a bare gap list names it (registry.api.render's summary)."""
+
+    id: int
+    ars: str | None
+    slug: str | None
+    name: str
+    kind: str
+    land_code: str | None
+
+    @property
+    def key(self) -> str:
+        return self.ars or self.slug or ""
+
+
+def bare(session: Session, key: str) -> Gaps:
+    """The bare gap list (no candidates shown, none priced) of the organisation with
+    this key (ARS or slug; 404 if none): the organisation, its offered count, its gaps
+    with their candidate counts and its own adoptions for them are one statement, the
+    lookup included. It is the question asked most, and Datasette's like-for-like
+    answer is one query too."""
+    statement = _bare_statement(bool(lookup.ARS_RE.match(key)))
+    rows = driver.rows(session, statement, {"key": key})
+    if not rows:
+        raise NotFound("organisation", key)
+    named, offered = Named(*rows[0][:6]), rows[0][6] or 0
+    local, in_progress, totals = _parsed([row[7:] for row in rows[1:]])
+    return Gaps(named, offered + len(local), local, {}, in_progress, totals)
+
+
+@cache
+def _bare_statement(by_ars: bool) -> Any:
+    """The organisation's row (a CTE by its key, with its offered count), then its gap
+    rows: a UNION ALL, so that each part keeps its own plan (as the subquery of an
+    outer join, the candidate count was computed for every due service, not for the
+    gaps alone)."""
+    key = bindparam("key", type_=String)
+    org = Organisation
+    me = (
+        select(org.id, org.ars, org.slug, org.name, org.kind, org.land_code, _offered(org.id))
+        .where(org.ars == key if by_ars else org.slug == key)
+        .cte("me")
+    )
+    listed, _ = _gap_select(select(me.c.id).scalar_subquery(), count=True)
+    gap_columns = list(listed.selected_columns)
+    # Typed NULLs: a UNION's columns take the first part's types (SQLite returns a date
+    # as text unless the column says Date).
+    nothing = [type_coerce(null(), column.type) for column in gap_columns]
+    head = _numbered([const(0), *me.c, *nothing])
+    rows = listed.with_only_columns(*_numbered([const(1), *[null()] * len(me.c), *gap_columns]))
+    both = union_all(select(*head), rows).subquery("rows")
+    # Ordered by the part, then as the gap statement: OZG-ID, the adopted solution's slug.
+    offset = 1 + len(me.c)  # the gap columns' first
+    part, ozg_id, slug = both.c.c0, both.c[f"c{offset + 1}"], both.c[f"c{offset + 7}"]
+    return select(*both.c[1:]).order_by(part, ozg_id, slug)
+
+
+def _numbered(columns: list[Any]) -> list[Any]:
+    """Columns labelled c0, c1, …: the parts of a UNION line up by position, and
+    repeated NULLs stay separate columns."""
+    return [column.label(f"c{i}") for i, column in enumerate(columns)]
 
 
 @cache
 def _gap_statement(count: bool) -> Select[Any]:
     """Built once per shape with the organisation as a bound parameter (`org`): building
     a statement of four subqueries cost more than running it."""
-    org = bindparam("org", type_=Integer)
+    listed, adopted_slug = _gap_select(bindparam("org", type_=Integer), count)
+    return listed.order_by(Service.ozg_id, adopted_slug)
+
+
+def _gap_select(org: Any, count: bool) -> tuple[Select[Any], Any]:
+    """The gap rows of the organisation `org` (an id or an expression), unordered, and
+    the adopted solution's slug column (the second sort key)."""
     due_here = duties.due_services(org)
     own = _started(org)
     # The adopted solution's slug and name for the gaps' rows only: joined inside `own`,
@@ -140,8 +230,7 @@ def _gap_statement(count: bool) -> Select[Any]:
         .outerjoin(own, own.c.service_id == Service.id)
         .outerjoin(adopted, adopted.id == own.c.solution_id)
         .where(not_offered(org))
-        .order_by(Service.ozg_id, adopted.slug)
-    )
+    ), adopted.slug
 
 
 def _offered(organisation_id: Any) -> Any:
