@@ -8,7 +8,7 @@ from sqlalchemy import Integer, bindparam, event, literal, select
 from registry.logic import candidates, driver, gaps
 from registry.logic.among import among_param
 from registry.logic.constants import const
-from registry.models import Organisation, Solution
+from registry.models import Organisation, Service, Solution, solution_service
 from tests import factories as f
 from tests.test_analysis_statements import BOCHUM, EN_KREIS, NRW, WITTEN, build_small
 
@@ -68,10 +68,19 @@ def test_the_answers_statements_agree(client, session):
             statement = gaps._gap_statement(count)
             expected = [tuple(row) for row in session.execute(statement, {"org": org})]
             assert [tuple(r) for r in driver.rows(session, statement, {"org": org})] == expected
-    solution_ids = list(session.scalars(select(Solution.id)))
-    loaded = candidates._solutions(session, solution_ids)
-    assert sorted(loaded) == sorted(solution_ids)
-    for solution in session.scalars(select(Solution)):
+    # The candidates' pairs and their solutions, against the ORM's, for an organisation
+    # that builds none of them (every EfA solution not retired is its candidate).
+    bund = session.scalar(select(Organisation).where(Organisation.kind == "bund"))
+    service_ids = list(session.scalars(select(Service.id)))
+    pairs, loaded = candidates.pairs_for(session, bund, service_ids)
+    expected_pairs = session.execute(
+        select(solution_service.c.service_id, solution_service.c.solution_id)
+        .join(Solution, Solution.id == solution_service.c.solution_id)
+        .where(Solution.efa.is_(True), Solution.status != "retired")
+    ).all()
+    assert sorted(pairs) == sorted(tuple(p) for p in expected_pairs)
+    assert sorted(loaded) == sorted({solution_id for _, solution_id in pairs})
+    for solution in session.scalars(select(Solution).where(Solution.id.in_(loaded))):
         row = loaded[solution.id]
         assert (row.slug, row.name, row.status, row.prices, row.reuse_terms) == (
             solution.slug,
@@ -80,8 +89,11 @@ def test_the_answers_statements_agree(client, session):
             solution.prices,
             solution.reuse_terms,
         )
+        assert row.requires_land_contract is solution.requires_land_contract
         builder = solution.builder
         assert row.builder == (candidates.Builder(builder.key, builder.name) if builder else None)
+    assert any(row.builder for row in loaded.values())
+    assert any(row.prices != [] for row in loaded.values())
 
 
 def test_an_expanding_parameter_is_refused_on_postgresql(session, backend):
