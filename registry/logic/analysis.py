@@ -12,9 +12,7 @@ from registry.logic import (
     compare,
     costs,
     coverage,
-    duties,
     gaps,
-    lookup,
     prices,
     scorecard,
     search,
@@ -78,9 +76,8 @@ def candidates_view(
         found_gaps = gaps.gaps(session, org, years=years, sort=sort, start=start)
         wanted, offered, found = found_gaps.services, set(), found_gaps.candidates
     else:
-        one = lookup.service(session, service, leika=False)
-        wanted = [duties.LocalService(one, one.level_in(org.land_code))]
-        offered = {one.id} if gaps.offers(session, org, one.id) else set()
+        local, offers = gaps.one_service(session, org, service)
+        wanted, offered = [local], {local.id} if offers else set()
         found = candidates.candidates_for(
             session, org, [wanted[0].id], years=years, sort=sort, start=start
         )
