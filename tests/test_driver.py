@@ -5,7 +5,7 @@ passed, and its execution seen by the connection's events (the statement counts)
 import pytest
 from sqlalchemy import Integer, bindparam, event, literal, select
 
-from registry.logic import candidates, driver, gaps
+from registry.logic import candidates, costs, driver, gaps
 from registry.logic.among import among_param
 from registry.logic.constants import const
 from registry.models import Organisation, Service, Solution, solution_service
@@ -93,6 +93,14 @@ def test_the_answers_statements_agree(client, session):
         builder = solution.builder
         assert row.builder == (candidates.Builder(builder.key, builder.name) if builder else None)
     assert any(row.builder for row in loaded.values())
+    for solution in session.scalars(select(Solution)):  # as a cost answer reads one
+        assert tuple(costs.priced(session, solution.slug)) == (
+            solution.id,
+            solution.slug,
+            solution.name,
+            solution.prices,
+            solution.reuse_terms,
+        )
     assert any(row.prices != [] for row in loaded.values())
 
 

@@ -24,7 +24,7 @@ from registry.api.analysis_schemas import (
 )
 from registry.api.common import Blueprint
 from registry.db import get_session
-from registry.logic import analysis, budget, gaps, lookup
+from registry.logic import analysis, budget, costs, gaps, lookup
 
 blp = Blueprint(
     "analysis",
@@ -119,7 +119,7 @@ class Cost(MethodView):
         422 (field `for`, `cases` or `members`) when a figure the price needs is missing.
         """
         session = get_session()
-        solution = lookup.solution(session, slug, related=False)
+        solution = costs.priced(session, slug)
         org = lookup.organisation(session, args["for_"], duties=False, parent=False, land=True)
         view = analysis.cost_view(
             session,

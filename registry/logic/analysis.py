@@ -18,7 +18,7 @@ from registry.logic import (
     search,
 )
 from registry.logic.paging import Page
-from registry.models import Organisation, Service, Solution
+from registry.models import Organisation, Service
 
 PATHS = {
     "service": "/api/v1/services/",
@@ -92,7 +92,7 @@ def candidates_view(
 
 def cost_view(
     session: Session,
-    solution: Solution,
+    solution: costs.Priced,
     org: Organisation,
     years: int,
     *,

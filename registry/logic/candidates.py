@@ -164,15 +164,11 @@ def _solution(
 @cache
 def _pairs_statement(dialect: str) -> Any:
     """The candidate pairs of the services `services` for the organisation `org`, each
-    with CANDIDATE_COLUMNS (the JSON ones as text) and the builder's key and name."""
+    with the solution's columns (`_solution_columns`)."""
     SS = solution_service
     builder = aliased(Organisation)
-    columns = [
-        cast(column, Text) if column in (Solution.prices, Solution.reuse_terms) else column
-        for column in CANDIDATE_COLUMNS
-    ]
     return (
-        select(SS.c.service_id, *columns, builder.ars, builder.slug, builder.name)
+        select(SS.c.service_id, *_solution_columns(builder))
         .join(Solution, Solution.id == SS.c.solution_id)
         .outerjoin(builder, builder.id == Solution.builder_id)
         .where(
@@ -180,6 +176,16 @@ def _pairs_statement(dialect: str) -> Any:
             *reusable_by(bindparam("org", type_=Integer)),
         )
     )
+
+
+def _solution_columns(builder: Any) -> list[Any]:
+    """CANDIDATE_COLUMNS (the JSON ones as text) and the builder's key and name: the
+    arguments of `_solution`."""
+    columns = [
+        cast(column, Text) if column in (Solution.prices, Solution.reuse_terms) else column
+        for column in CANDIDATE_COLUMNS
+    ]
+    return [*columns, builder.ars, builder.slug, builder.name]
 
 
 @cache

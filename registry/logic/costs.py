@@ -20,16 +20,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import String, bindparam, select
+import orjson
+from sqlalchemy import String, Text, bindparam, cast, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, lazyload
 
-from registry.errors import Invalid
-from registry.logic import prices
+from registry.errors import Invalid, NotFound
+from registry.logic import driver, prices
 from registry.logic.constants import const
-from registry.models import KoenigsteinShare, Organisation, Service, solution_service
+from registry.models import KoenigsteinShare, Organisation, Service, Solution, solution_service
 from registry.models.koenigstein import FULL_SHARE
 
 FITKO_DECISION = "IT-Planungsrat decision 2023/35"
@@ -49,6 +50,35 @@ class Priced(Protocol):
     def prices(self) -> list[dict[str, Any]]: ...
     @property
     def reuse_terms(self) -> list[dict[str, Any]]: ...
+
+
+class PricedSolution(NamedTuple):
+    """A solution as an estimate reads it (`priced`), without its relations."""
+
+    id: int
+    slug: str
+    name: str
+    prices: list[dict[str, Any]]
+    reuse_terms: list[dict[str, Any]]
+
+
+def priced(session: Session, slug: str) -> PricedSolution:
+    """The solution with this slug as an estimate reads it (404 if none): one row of
+    its own columns, the JSON ones decoded by orjson (no `Solution` object)."""
+    rows = driver.rows(session, _PRICED, {"slug": slug})
+    if not rows:
+        raise NotFound("solution", slug)
+    id_, slug, name, prices_text, terms_text = rows[0]
+    return PricedSolution(id_, slug, name, orjson.loads(prices_text), orjson.loads(terms_text))
+
+
+_PRICED = select(
+    Solution.id,
+    Solution.slug,
+    Solution.name,
+    cast(Solution.prices, Text),
+    cast(Solution.reuse_terms, Text),
+).where(Solution.slug == bindparam("slug", type_=String))
 
 
 class CostUnavailable(Invalid):

@@ -79,28 +79,19 @@ def _organisation_statement(by_ars: bool, duties: bool, parent: bool, land: bool
 
 
 @cache
-def _solution_statement(related: bool) -> Select[Any]:
-    stmt = select(Solution).where(Solution.slug == bindparam("slug", type_=String))
-    if not related:  # each would load when touched, none is on an estimate's path
-        return stmt.options(
-            lazyload(Solution.builder),
-            lazyload(Solution.operator),
-            lazyload(Solution.services),
-            lazyload(Solution.url_pattern_rows),
+def _solution_statement() -> Select[Any]:
+    return (
+        select(Solution)
+        .where(Solution.slug == bindparam("slug", type_=String))
+        .options(
+            lazyload(Solution.builder, Organisation.duty_rows),
+            lazyload(Solution.operator, Organisation.duty_rows),
         )
-    return stmt.options(
-        lazyload(Solution.builder, Organisation.duty_rows),
-        lazyload(Solution.operator, Organisation.duty_rows),
     )
 
 
-def solution(
-    session: Session, slug: str, *, field: str | None = None, related: bool = True
-) -> Solution:
-    """related=False: the solution's own columns only (a cost estimate needs its prices
-    and reuse terms; builder, operator, services and URL patterns cost a join and a
-    round trip each)."""
-    found = session.scalar(_solution_statement(related), {"slug": slug})
+def solution(session: Session, slug: str, *, field: str | None = None) -> Solution:
+    found = session.scalar(_solution_statement(), {"slug": slug})
     if found is None:
         if field:
             raise Invalid({field: [f"No solution with slug '{slug}'."]})
