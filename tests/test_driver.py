@@ -104,6 +104,18 @@ def test_the_answers_statements_agree(client, session):
     assert any(row.prices != [] for row in loaded.values())
 
 
+def test_a_column_needing_result_processing_is_refused_on_postgresql(session, backend):
+    """UtcDateTime makes the driver's timestamp an aware one: the raw row would differ."""
+    statement = select(Organisation.id, Organisation.created_at).where(
+        Organisation.id == bindparam("id", type_=Integer)
+    )
+    if backend != "postgresql":  # the session processes it
+        assert driver.rows(session, statement, {"id": -1}) == []
+        return
+    with pytest.raises(ValueError, match="created_at"):
+        driver.rows(session, statement, {"id": -1})
+
+
 def test_an_expanding_parameter_is_refused_on_postgresql(session, backend):
     statement = select(Organisation.id).where(Organisation.id.in_(bindparam("ids", expanding=True)))
     if backend != "postgresql":  # the session renders it

@@ -8,10 +8,11 @@ statements are built once (`functools.cache`) with their values as bound paramet
 their SQL text is fixed: it is compiled once here and run by
 `Connection.exec_driver_sql` (0.26 ms), which keeps what matters of SQLAlchemy's path —
 the connection's events (the tests count statements by them), its error wrapping and the
-pool's handling of a lost connection. Rows come as the driver gives them, so only
-statements of plain columns whose types need no result processing belong here (no ORM
-entities, no JSON on SQLite, no UtcDateTime). Elsewhere (SQLite: its qmark parameters
-and expanding INs are SQLAlchemy's to render) the session runs the statement.
+pool's handling of a lost connection. Rows come as psycopg gives them, so only
+statements of plain columns whose types need no SQLAlchemy result processing on
+PostgreSQL belong here (no ORM entities, no UtcDateTime: refused). Elsewhere (SQLite: its qmark
+parameters and expanding INs are SQLAlchemy's to render) the session runs the statement,
+with its result processing.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def sql_text(statement: Any, dialect: Dialect) -> tuple[str, dict[str, Any]]:
     found = _TEXTS.get(id(statement))
     if found is not None and found[0] is statement:
         return found[1], found[2]
+    processed = [
+        str(column)
+        for column in statement.selected_columns
+        if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None
+    ]
+    if processed:  # the driver's value is not the column's (UtcDateTime, say)
+        raise ValueError(f"columns that need SQLAlchemy's result processing: {processed}")
     plain = statement.compile(dialect=dialect)
     binds = plain.binds
     if any(bind.expanding for bind in binds.values()):
