@@ -58,9 +58,9 @@ class Builder:
 
 @dataclass(frozen=True, slots=True)
 class CandidateSolution:
-    """What a candidate shows and prices of a solution, read as plain columns: loading
-    sixty `Solution` objects (identity map, instrumented attributes, the joined builder)
-    for every gap answer cost a third more than the rows."""
+    """What a candidate shows and prices of a solution, read as plain columns: the
+    sixty-odd `Solution` objects of a gap answer (identity map, instrumented attributes,
+    the joined builder) took 1.17 ms to load, the same columns as rows 0.79."""
 
     id: int
     slug: str

@@ -38,7 +38,8 @@ FITKO_DECISION = "IT-Planungsrat decision 2023/35"
 
 class Priced(Protocol):
     """What an estimate reads of a solution: a `Solution`, or the columns a candidate
-    answer loads of one (registry.logic.candidates.CandidateSolution)."""
+    answer (registry.logic.candidates.CandidateSolution) or a cost answer
+    (`PricedSolution`) reads of one."""
 
     @property
     def id(self) -> int: ...
@@ -68,7 +69,7 @@ def priced(session: Session, slug: str) -> PricedSolution:
     rows = driver.rows(session, _PRICED, {"slug": slug})
     if not rows:
         raise NotFound("solution", slug)
-    id_, slug, name, prices_text, terms_text = rows[0]
+    id_, _, name, prices_text, terms_text = rows[0]
     return PricedSolution(id_, slug, name, orjson.loads(prices_text), orjson.loads(terms_text))
 
 

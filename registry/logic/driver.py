@@ -10,9 +10,9 @@ their SQL text is fixed: it is compiled once here and run by
 the connection's events (the tests count statements by them), its error wrapping and the
 pool's handling of a lost connection. Rows come as psycopg gives them, so only
 statements of plain columns whose types need no SQLAlchemy result processing on
-PostgreSQL belong here (no ORM entities, no UtcDateTime: refused). Elsewhere (SQLite: its qmark
-parameters and expanding INs are SQLAlchemy's to render) the session runs the statement,
-with its result processing.
+PostgreSQL belong here (no ORM entities; a UtcDateTime column is refused). Elsewhere
+(SQLite: its qmark parameters and expanding INs are SQLAlchemy's to render) the session
+runs the statement, with its result processing.
 """
 
 from __future__ import annotations
