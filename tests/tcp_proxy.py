@@ -34,10 +34,14 @@ class Proxy:
                 listener.shutdown(socket.SHUT_RDWR)
             listener.close()
         with self._lock:
+            # Shut down, not closed: each connection's pipe threads close its sockets once
+            # both have stopped. Closed here, a socket's descriptor could be reused (by
+            # the driver's next connection, in this same process) while a pipe thread was
+            # still about to read the old one, and that thread would then swallow the new
+            # connection's replies: a query waiting forever (the outage test hung so).
             for sock in self._open:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
             self._open.clear()
 
     def _accept(self, listener: socket.socket) -> None:
@@ -59,16 +63,26 @@ class Proxy:
                         sock.close()
                     continue
                 self._open |= {client, upstream}
+            running = [2]  # the connection's pipe threads still running
             for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+                args = (a, b, running)
+                threading.Thread(target=self._pipe, args=args, daemon=True).start()
 
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, running: list[int]) -> None:
         try:
             while data := source.recv(65536):
                 sink.sendall(data)
         except OSError:
             pass
         finally:
-            for sock in (source, sink):
+            for sock in (source, sink):  # wakes the other direction
                 with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            with self._lock:
+                running[0] -= 1
+                last = running[0] == 0
+                if last:
+                    self._open -= {source, sink}
+            if last:  # no thread uses them any more: their descriptors may be reused
+                for sock in (source, sink):
                     sock.close()
