@@ -120,7 +120,8 @@ def base_app(database_url: str) -> Iterator[Flask]:
     # switches it on where a test's data lives as long as its cache.
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
     yield app
-    release(app.extensions["registry_db"].engine)
+    gc.collect()
+    app.extensions["registry_db"].dispose()
 
 
 # Seeded worlds, built once per backend and run when a test asks for them with
@@ -173,7 +174,7 @@ def own_database(backend: str, tmp_path: Path) -> Iterator[Flask]:
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
     yield app
-    app.extensions["registry_db"].engine.dispose()
+    app.extensions["registry_db"].dispose()
     drop_database(backend, url)
 
 
@@ -295,5 +296,5 @@ def seeded_server(backend: str, tmp_path: Path, purpose: str, lands: frozenset[s
         yield f"http://127.0.0.1:{server.server_port}", token
     finally:
         server.shutdown()
-        app.extensions["registry_db"].engine.dispose()
+        app.extensions["registry_db"].dispose()
         drop_database(backend, url)

@@ -49,7 +49,7 @@ def committed_app(backend, tmp_path):
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "TESTING": True})
     yield app
-    app.extensions["registry_db"].engine.dispose()
+    app.extensions["registry_db"].dispose()
     drop_database(backend, url)
 
 
@@ -93,7 +93,7 @@ def postgres_app(tmp_path):
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "TESTING": True})
     yield app
-    app.extensions["registry_db"].engine.dispose()
+    app.extensions["registry_db"].dispose()
     drop_database("postgresql", url)
 
 

@@ -147,11 +147,17 @@ def test_a_revalidation_reads_the_sequence_on_the_pool_and_sees_every_commit(
     again = anonymous.get(gaps, headers={"If-None-Match": tag})
     assert (again.status_code, again.headers["ETag"]) == (304, tag)
     assert len(reads) == 1 and tag.startswith(f'"s{reads[0]}-')
-    engine = app.extensions["registry_db"].engine
-    if engine.dialect.name == "postgresql":  # the pool's connections are back in transactions
-        pooled = [engine.raw_connection() for _ in range(engine.pool.checkedin() + 1)]
-        assert not any(c.driver_connection.autocommit for c in pooled)
-        for connection in pooled:
+    db = app.extensions["registry_db"]
+    if db.engine.dialect.name == "postgresql":
+        # Reads (this one too) on their own pool, in autocommit; the writes' pool never
+        # hands out a connection in autocommit (each statement would commit on its own).
+        writes = [db.engine.raw_connection() for _ in range(db.engine.pool.checkedin() + 1)]
+        reads_pool = [
+            db.read_engine.raw_connection() for _ in range(db.read_engine.pool.checkedin())
+        ]
+        assert reads_pool and all(c.driver_connection.autocommit for c in reads_pool)
+        assert not any(c.driver_connection.autocommit for c in writes)
+        for connection in writes + reads_pool:
             connection.close()
     f.solution(admin, "ewa", "050000000000", ["10124"], efa=True)  # committed: it moves on
     moved = anonymous.get(gaps, headers={"If-None-Match": tag})

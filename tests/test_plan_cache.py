@@ -39,7 +39,8 @@ ROUNDS = 8  # past psycopg's threshold (5) and the five plans PostgreSQL makes p
 
 def test_the_core_answers_keep_one_plan_per_statement(own_database, backend):
     own_app = own_database
-    engine = own_app.extensions["registry_db"].engine
+    db = own_app.extensions["registry_db"]
+    engine = db.engine
     admin = token_client(own_app, make_token(own_app, "admin", name="admin"))
     with make_sessionmaker(engine)() as session:
         build_small(admin, session)
@@ -52,21 +53,22 @@ def test_the_core_answers_keep_one_plan_per_statement(own_database, backend):
     def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         seen.append(" ".join(statement.split()))
 
-    event.listen(engine, "before_cursor_execute", note)
+    reads = db.read_engine  # the answers' own pool (on SQLite, the one engine)
+    event.listen(reads, "before_cursor_execute", note)
     try:
         for _ in range(ROUNDS):
             for path in PATHS:
                 answer = anonymous.get(f"/api/v1/{path}")
                 assert answer.status_code == 200, (path, answer.get_json())
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        event.remove(reads, "before_cursor_execute", note)
     # The Land joined to the organisation, and the contracted adoptions: constants.
     assert any("kind = 'land'" in s and "LEFT OUTER JOIN organisation" in s for s in seen)
     assert any("status IN ('contracted', 'onboarding', 'live')" in s for s in seen)
     if backend != "postgresql":
         return
     # Every connection the answers used (sequential requests: usually one).
-    pooled = [engine.raw_connection() for _ in range(engine.pool.checkedin())]
+    pooled = [reads.raw_connection() for _ in range(reads.pool.checkedin())]
     rows = []
     try:
         for connection in pooled:

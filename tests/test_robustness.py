@@ -73,7 +73,7 @@ def behind_a_proxy(tmp_path):
     app = create_app({"DATABASE_URL": via_proxy, "TESTING": True})
     yield app, proxy
     proxy.cut()
-    app.extensions["registry_db"].engine.dispose()
+    app.extensions["registry_db"].dispose()
     drop_database("postgresql", url)
 
 

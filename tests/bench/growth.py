@@ -145,7 +145,7 @@ def measure(url: str) -> dict[str, Any]:
             # more adoptions close more gaps of the same organisations: the answers shrink
             "median_items": statistics.median(sizes),
         }
-    app.extensions["registry_db"].engine.dispose()
+    app.extensions["registry_db"].dispose()
     return figures
 
 
