@@ -11,10 +11,11 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from registry import migrate
@@ -205,6 +206,35 @@ def test_similar_adopters_equal_the_reference(db):
         assert _as_ids(nearby.similar(db, org, pairs), keys, pairs) == expected, org.name
         compared += sum(len(listed) for listed in expected.values())
     assert compared > 300
+
+
+def test_both_in_one_statement_equal_the_reference(db, backend):
+    """named_and_similar: on PostgreSQL one statement for both lists, each in its order."""
+    reference, keys, pairs = Reference(db), _keys(db), _pairs(db)
+    statements: list[int] = []
+    compared = 0
+    for org in _sample(db):
+        before = len(statements)
+        with _counting(db, statements):
+            named, alike = nearby.named_and_similar(db, org, pairs)
+        assert _as_ids(named, keys, pairs) == reference.nearby(org.id, pairs), org.name
+        expected = reference.similar(org.id, pairs) if org.population else {}
+        assert _as_ids(alike, keys, pairs) == expected, org.name
+        if backend == "postgresql" and org.population and org.land_code:
+            assert len(statements) - before == 1, org.name
+        compared += sum(len(listed) for listed in expected.values())
+    assert compared > 300
+
+
+@contextmanager
+def _counting(session: Session, statements: list[int]) -> Iterator[None]:
+    engine = session.get_bind()
+    note = lambda *_args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def _place_of(session: Session, org_id: int) -> set[tuple[Any, ...]]:

@@ -289,8 +289,7 @@ def candidates_for(
 
 def _name_adopters(session: Session, org: Organisation, shown: list[Candidate]) -> None:
     wanted = sorted({(c.solution.id, c.service_id) for c in shown})
-    named = nearby.adopters(session, org, wanted)
-    alike = nearby.similar(session, org, wanted)
+    named, alike = nearby.named_and_similar(session, org, wanted)
     for candidate in shown:
         key = (candidate.solution.id, candidate.service_id)
         candidate.nearby, candidate.similar = named.get(key, []), alike.get(key, [])
