@@ -3,12 +3,12 @@ session gives, on both databases, with its constants written in, its carried val
 passed, and its execution seen by the connection's events (the statement counts)."""
 
 import pytest
-from sqlalchemy import Integer, bindparam, event, literal, select
+from sqlalchemy import Integer, bindparam, event, func, literal, select
 
 from registry.logic import candidates, costs, driver, gaps
 from registry.logic.among import among_param
 from registry.logic.constants import const
-from registry.models import Organisation, Service, Solution, solution_service
+from registry.models import OfferingCount, Organisation, Service, Solution, solution_service
 from tests import factories as f
 from tests.test_analysis_statements import BOCHUM, EN_KREIS, NRW, WITTEN, build_small
 
@@ -78,8 +78,22 @@ def test_the_answers_statements_agree(client, session):
         .join(Solution, Solution.id == solution_service.c.solution_id)
         .where(Solution.efa.is_(True), Solution.status != "retired")
     ).all()
-    assert sorted(pairs) == sorted(tuple(p) for p in expected_pairs)
-    assert sorted(loaded) == sorted({solution_id for _, solution_id in pairs})
+    assert sorted(p[:2] for p in pairs) == sorted(tuple(p) for p in expected_pairs)
+    assert sorted(loaded) == sorted({p.solution_id for p in pairs})
+    # Each pair's adopters, as the materialised counts hold them (the Bund is in no Land).
+    OC = OfferingCount
+    totals = select(OC.service_id, OC.solution_id, func.sum(OC.organisations)).group_by(
+        OC.service_id, OC.solution_id
+    )
+    counted = {(svc, sol): total for svc, sol, total in session.execute(totals)}
+    assert [p.adopters for p in pairs] == [counted.get(p[:2], 0) for p in pairs]
+    assert any(p.adopters for p in pairs) and not any(p.adopters_in_land for p in pairs)
+    nrw = session.scalar(select(Organisation).where(Organisation.ars == NRW))
+    of_nrw = select(OC.service_id, OC.solution_id, OC.organisations).where(OC.land_code == "05")
+    in_nrw = {(svc, sol): n for svc, sol, n in session.execute(of_nrw)}
+    nrw_pairs, _ = candidates.pairs_for(session, nrw, service_ids)
+    assert [p.adopters_in_land for p in nrw_pairs] == [in_nrw.get(p[:2], 0) for p in nrw_pairs]
+    assert any(p.adopters_in_land for p in nrw_pairs)
     for solution in session.scalars(select(Solution).where(Solution.id.in_(loaded))):
         row = loaded[solution.id]
         assert (row.slug, row.name, row.status, row.prices, row.reuse_terms) == (

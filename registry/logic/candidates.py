@@ -17,10 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Integer, String, Text, bindparam, case, cast, func, or_, select
+from sqlalchemy import Integer, String, Text, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from registry.logic import costs, driver, nearby
@@ -107,22 +107,32 @@ class Candidate:
 # them (a third of a candidate answer's time).
 
 
+class Pair(NamedTuple):
+    service_id: int
+    solution_id: int
+    adopters: int  # due organisations offering the service through the solution
+    adopters_in_land: int  # those of them in the asking organisation's Land
+
+
 def pairs_for(
     session: Session, org: Organisation, service_ids: list[int]
-) -> tuple[list[tuple[int, int]], dict[int, CandidateSolution]]:
-    """(service id, solution id) of every candidate for these services, and each of
-    those solutions as a candidate shows and prices it: one statement. A solution
-    implementing several of the services comes once per service; its prices and reuse
-    terms are read as text and decoded once (a gap answer's 110 pairs hold about 60
-    solutions). One round trip, not a second statement for the solutions: in a
-    request a round trip costs more than the statement."""
+) -> tuple[list[Pair], dict[int, CandidateSolution]]:
+    """Every candidate pair for these services with its adopters (all, and in the
+    organisation's Land), and each of those solutions as a candidate shows and prices
+    it: one statement. A solution implementing several of the services comes once per
+    service; its prices and reuse terms are read as text and decoded once (a gap
+    answer's 110 pairs hold about 60 solutions). One round trip, not a second statement
+    for the solutions or a third for the counts: in a request a round trip costs more
+    than the statement."""
     rows = driver.rows(
-        session, _pairs_statement(dialect_of(session)), {"org": org.id, "services": service_ids}
+        session,
+        _pairs_statement(dialect_of(session)),
+        {"org": org.id, "services": service_ids, "land": org.land_code},
     )
-    pairs: list[tuple[int, int]] = []
+    pairs: list[Pair] = []
     solutions: dict[int, CandidateSolution] = {}
-    for service_id, id_, *columns in rows:
-        pairs.append((service_id, id_))
+    for service_id, adopters, in_land, id_, *columns in rows:
+        pairs.append(Pair(service_id, id_, adopters, in_land))
         if id_ not in solutions:
             solutions[id_] = _solution(id_, *columns)
     return pairs, solutions
@@ -164,11 +174,23 @@ def _solution(
 @cache
 def _pairs_statement(dialect: str) -> Any:
     """The candidate pairs of the services `services` for the organisation `org`, each
-    with the solution's columns (`_solution_columns`)."""
-    SS = solution_service
+    with its adopters, all and in the Land `land` (none when it is NULL: the Bund), from
+    the materialised counts (registry.models.stats, kept exact on every write), and the
+    solution's columns (`_solution_columns`). The counts are index lookups per pair;
+    as a statement of their own over all the candidates' ids they were a hash join over
+    the whole table and a round trip (1.1 ms for a city with a hundred gaps)."""
+    SS, OC = solution_service, OfferingCount
     builder = aliased(Organisation)
+    pair = (OC.solution_id == Solution.id, OC.service_id == SS.c.service_id)
+    adopters = select(func.coalesce(func.sum(OC.organisations), 0)).where(*pair)
+    in_land = select(OC.organisations).where(*pair, OC.land_code == bindparam("land", type_=String))
     return (
-        select(SS.c.service_id, *_solution_columns(builder))
+        select(
+            SS.c.service_id,
+            adopters.scalar_subquery(),
+            func.coalesce(in_land.scalar_subquery(), 0),
+            *_solution_columns(builder),
+        )
         .join(Solution, Solution.id == SS.c.solution_id)
         .outerjoin(builder, builder.id == Solution.builder_id)
         .where(
@@ -186,22 +208,6 @@ def _solution_columns(builder: Any) -> list[Any]:
         for column in CANDIDATE_COLUMNS
     ]
     return [*columns, builder.ars, builder.slug, builder.name]
-
-
-@cache
-def _counts_statement(dialect: str) -> Any:
-    """Adopters of each (solution, service) pair, and those in the Land `land` (none
-    when it is NULL: the Bund)."""
-    OC = OfferingCount
-    in_land = case((OC.land_code == bindparam("land", type_=String), OC.organisations), else_=0)
-    return (
-        select(OC.solution_id, OC.service_id, func.sum(OC.organisations), func.sum(in_land))
-        .where(
-            among_param(dialect, OC.solution_id, "solutions"),
-            among_param(dialect, OC.service_id, "services"),
-        )
-        .group_by(OC.solution_id, OC.service_id)
-    )
 
 
 @cache
@@ -266,8 +272,10 @@ def candidates_for(
     if not pairs:
         return {}
     solution_ids = sorted(solutions)
-    found = [Candidate(service_id, solutions[solution_id]) for service_id, solution_id in pairs]
-    _count_adopters(session, org, found, solution_ids, service_ids)
+    found = [
+        Candidate(p.service_id, solutions[p.solution_id], p.adopters, p.adopters_in_land)
+        for p in pairs
+    ]
     ctx = costs.context(session, org, list(solutions.values()), start=start)
     contracted, own = _adoptions(session, org, ctx.land, solution_ids)
     by_service: dict[int, list[Candidate]] = defaultdict(list)
@@ -310,27 +318,6 @@ def sort_key(sort: str):  # type: ignore[no-untyped-def]
         "maturity": lambda c: (-c.components["maturity"], -c.score, c.solution.slug),
     }
     return keys[sort]
-
-
-def _count_adopters(
-    session: Session,
-    org: Organisation,
-    found: list[Candidate],
-    solution_ids: list[int],
-    service_ids: list[int],
-) -> None:
-    """Due organisations offering each service through each candidate: one statement.
-
-    Read from the materialised counts (registry.models.stats), kept exact on every write.
-    """
-    counts = driver.rows(
-        session,
-        _counts_statement(dialect_of(session)),
-        {"land": org.land_code, "solutions": solution_ids, "services": service_ids},
-    )
-    figures = {(sol, svc): (total, land) for sol, svc, total, land in counts}
-    for c in found:
-        c.adopters, c.adopters_in_land = figures.get((c.solution.id, c.service_id), (0, 0))
 
 
 def _adoptions(
