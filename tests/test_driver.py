@@ -2,13 +2,22 @@
 session gives, on both databases, with its constants written in, its carried values
 passed, and its execution seen by the connection's events (the statement counts)."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import Integer, bindparam, event, func, literal, select
 
 from registry.logic import candidates, costs, driver, gaps
 from registry.logic.among import among_param
 from registry.logic.constants import const
-from registry.models import OfferingCount, Organisation, Service, Solution, solution_service
+from registry.models import (
+    Adoption,
+    OfferingCount,
+    Organisation,
+    Service,
+    Solution,
+    solution_service,
+)
 from tests import factories as f
 from tests.test_analysis_statements import BOCHUM, EN_KREIS, NRW, WITTEN, build_small
 
@@ -60,6 +69,19 @@ def test_the_rows_are_the_sessions(client, session, backend, statements):
         assert statements[1] == statements[0]
 
 
+KEYS = (BOCHUM, WITTEN, EN_KREIS, NRW)
+
+
+def contracted_by(session, organisation_id: int) -> dict[int, tuple[str, date | None]]:
+    rows = session.execute(
+        select(Adoption.solution_id, Adoption.status, Adoption.contracted_on).where(
+            Adoption.organisation_id == organisation_id,
+            Adoption.status.in_(candidates.CONTRACTED),
+        )
+    )
+    return {solution_id: (status, signed) for solution_id, status, signed in rows}
+
+
 def test_the_answers_statements_agree(client, session):
     """The gap statement and a candidate answer's solutions, as the answers read them."""
     build_small(client, session)
@@ -72,7 +94,7 @@ def test_the_answers_statements_agree(client, session):
     # that builds none of them (every EfA solution not retired is its candidate).
     bund = session.scalar(select(Organisation).where(Organisation.kind == "bund"))
     service_ids = list(session.scalars(select(Service.id)))
-    pairs, loaded = candidates.pairs_for(session, bund, service_ids)
+    pairs, loaded = candidates.pairs_for(session, bund, service_ids, None)
     expected_pairs = session.execute(
         select(solution_service.c.service_id, solution_service.c.solution_id)
         .join(Solution, Solution.id == solution_service.c.solution_id)
@@ -91,9 +113,22 @@ def test_the_answers_statements_agree(client, session):
     nrw = session.scalar(select(Organisation).where(Organisation.ars == NRW))
     of_nrw = select(OC.service_id, OC.solution_id, OC.organisations).where(OC.land_code == "05")
     in_nrw = {(svc, sol): n for svc, sol, n in session.execute(of_nrw)}
-    nrw_pairs, _ = candidates.pairs_for(session, nrw, service_ids)
+    nrw_pairs, _ = candidates.pairs_for(session, nrw, service_ids, nrw)
     assert [p.adopters_in_land for p in nrw_pairs] == [in_nrw.get(p[:2], 0) for p in nrw_pairs]
     assert any(p.adopters_in_land for p in nrw_pairs)
+    # The organisation's own contracted adoptions and its Land's, per pair.
+    seen_own = seen_land = False
+    for org in session.scalars(select(Organisation).where(Organisation.ars.in_(KEYS))):
+        land = costs.land_of(session, org)
+        got, _ = candidates.pairs_for(session, org, service_ids, land)
+        mine, lands = contracted_by(session, org.id), contracted_by(session, land.id)
+        assert [p.own and (p.own.status, p.own.contracted_on) for p in got] == [
+            mine.get(p.solution_id) for p in got
+        ], org.name
+        assert [p.land_contracted for p in got] == [p.solution_id in lands for p in got]
+        seen_own |= any(p.own for p in got)
+        seen_land |= any(p.land_contracted for p in got) and org.kind != "land"
+    assert seen_own and seen_land
     for solution in session.scalars(select(Solution).where(Solution.id.in_(loaded))):
         row = loaded[solution.id]
         assert (row.slug, row.name, row.status, row.prices, row.reuse_terms) == (

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Integer, String, Text, bindparam, cast, func, or_, select
+from sqlalchemy import Integer, String, Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from registry.logic import costs, driver, nearby
@@ -112,27 +112,33 @@ class Pair(NamedTuple):
     solution_id: int
     adopters: int  # due organisations offering the service through the solution
     adopters_in_land: int  # those of them in the asking organisation's Land
+    land_contracted: bool  # the organisation's Land has contracted the solution
+    own: InProgress | None  # the organisation's own contracted adoption of it
 
 
 def pairs_for(
-    session: Session, org: Organisation, service_ids: list[int]
+    session: Session, org: Organisation, service_ids: list[int], land: Organisation | None
 ) -> tuple[list[Pair], dict[int, CandidateSolution]]:
     """Every candidate pair for these services with its adopters (all, and in the
-    organisation's Land), and each of those solutions as a candidate shows and prices
-    it: one statement. A solution implementing several of the services comes once per
-    service; its prices and reuse terms are read as text and decoded once (a gap
-    answer's 110 pairs hold about 60 solutions). One round trip, not a second statement
-    for the solutions or a third for the counts: in a request a round trip costs more
-    than the statement."""
-    rows = driver.rows(
-        session,
-        _pairs_statement(dialect_of(session)),
-        {"org": org.id, "services": service_ids, "land": org.land_code},
-    )
+    organisation's Land), whether that Land (`land`) has contracted the solution and the
+    organisation's own contracted adoption of it; and each of those solutions as a
+    candidate shows and prices it: one statement. A solution implementing several of
+    the services comes once per service; its prices and reuse terms are read as text
+    and decoded once (a gap answer's 110 pairs hold about 60 solutions). One round trip,
+    not further statements for the solutions, the counts and the adoptions: in a
+    request a round trip costs more than the statement."""
+    params = {
+        "org": org.id,
+        "services": service_ids,
+        "land": org.land_code,
+        "land_id": land.id if land is not None else None,
+    }
+    rows = driver.rows(session, _pairs_statement(dialect_of(session)), params)
     pairs: list[Pair] = []
     solutions: dict[int, CandidateSolution] = {}
-    for service_id, adopters, in_land, id_, *columns in rows:
-        pairs.append(Pair(service_id, id_, adopters, in_land))
+    for service_id, adopters, in_land, by_land, status, signed, id_, *columns in rows:
+        own = InProgress(status, signed) if status is not None else None
+        pairs.append(Pair(service_id, id_, adopters, in_land, bool(by_land), own))
         if id_ not in solutions:
             solutions[id_] = _solution(id_, *columns)
     return pairs, solutions
@@ -180,23 +186,37 @@ def _pairs_statement(dialect: str) -> Any:
     as a statement of their own over all the candidates' ids they were a hash join over
     the whole table and a round trip (1.1 ms for a city with a hundred gaps)."""
     SS, OC = solution_service, OfferingCount
-    builder = aliased(Organisation)
+    org = bindparam("org", type_=Integer)
+    builder, own, by_land = aliased(Organisation), aliased(Adoption), aliased(Adoption)
     pair = (OC.solution_id == Solution.id, OC.service_id == SS.c.service_id)
     adopters = select(func.coalesce(func.sum(OC.organisations), 0)).where(*pair)
     in_land = select(OC.organisations).where(*pair, OC.land_code == bindparam("land", type_=String))
+
+    def contracted(adoption: Any, body: Any) -> Any:
+        """A contracted adoption of the solution by the body: one at most (unique per
+        organisation and solution), found by an index lookup."""
+        return and_(
+            adoption.organisation_id == body,
+            adoption.solution_id == Solution.id,
+            one_of(adoption.status, CONTRACTED),
+        )
+
     return (
         select(
             SS.c.service_id,
             adopters.scalar_subquery(),
             func.coalesce(in_land.scalar_subquery(), 0),
+            by_land.id.is_not(None),
+            own.status,
+            own.contracted_on,
             *_solution_columns(builder),
         )
         .join(Solution, Solution.id == SS.c.solution_id)
         .outerjoin(builder, builder.id == Solution.builder_id)
-        .where(
-            among_param(dialect, SS.c.service_id, "services"),
-            *reusable_by(bindparam("org", type_=Integer)),
-        )
+        .outerjoin(own, contracted(own, org))
+        # The Land's (`land_id`; NULL: none, as for the Bund).
+        .outerjoin(by_land, contracted(by_land, bindparam("land_id", type_=Integer)))
+        .where(among_param(dialect, SS.c.service_id, "services"), *reusable_by(org))
     )
 
 
@@ -208,26 +228,6 @@ def _solution_columns(builder: Any) -> list[Any]:
         for column in CANDIDATE_COLUMNS
     ]
     return [*columns, builder.ars, builder.slug, builder.name]
-
-
-@cache
-def _adoptions_statement() -> Any:
-    """All contracted adoptions of the organisation and its Land, the candidates picked
-    from them in Python: with the candidate ids as an array parameter PostgreSQL planned
-    the statement anew at every execution (its generic plan, guessing the array's
-    length, looked dearer than the plans for the actual lists: 0.3 ms against 0.8 per
-    candidate answer). Two ids and constants plan once; the two bodies hold at most a
-    few hundred such adoptions, read from an index alone."""
-    return (
-        select(Adoption.organisation_id, Adoption.solution_id, Adoption.status)
-        .add_columns(Adoption.contracted_on)
-        .where(
-            Adoption.organisation_id.in_(
-                [bindparam("org", type_=Integer), bindparam("land", type_=Integer)]
-            ),
-            one_of(Adoption.status, CONTRACTED),
-        )
-    )
 
 
 def reusable_by(organisation_id: Any) -> tuple[Any, ...]:
@@ -268,24 +268,23 @@ def candidates_for(
 
     `named`: name nearby and similar adopters for the first `named` candidates of each
     service only (the ones an answer shows; they are no input to the ranking)."""
-    pairs, solutions = pairs_for(session, org, service_ids)
+    land = costs.land_of(session, org)
+    pairs, solutions = pairs_for(session, org, service_ids, land)
     if not pairs:
         return {}
-    solution_ids = sorted(solutions)
-    found = [
-        Candidate(p.service_id, solutions[p.solution_id], p.adopters, p.adopters_in_land)
-        for p in pairs
-    ]
-    ctx = costs.context(session, org, list(solutions.values()), start=start)
-    contracted, own = _adoptions(session, org, ctx.land, solution_ids)
+    ctx = costs.context(session, org, list(solutions.values()), start=start, land=land)
+    # The solutions the Land has contracted (a Land that built one needs no contract).
+    contracted = {p.solution_id for p in pairs if p.land_contracted}
     by_service: dict[int, list[Candidate]] = defaultdict(list)
     # A solution closing several gaps costs the same for each: estimated once.
     estimates: dict[tuple[int, date | None], tuple[costs.Estimate | None, str | None]] = {}
-    for candidate in found:
-        progress = own.get(candidate.solution.id)
+    for p in pairs:
+        candidate = Candidate(
+            p.service_id, solutions[p.solution_id], p.adopters, p.adopters_in_land
+        )
         # A live adoption of a live solution is an offering, not work in progress.
-        if progress and not (progress.status == "live" and candidate.solution.status == "live"):
-            candidate.in_progress = progress
+        if p.own and not (p.own.status == "live" and candidate.solution.status == "live"):
+            candidate.in_progress = p.own
         _judge(candidate, org, ctx, contracted, years, estimates)
         by_service[candidate.service_id].append(candidate)
     for listed in by_service.values():
@@ -318,26 +317,6 @@ def sort_key(sort: str):  # type: ignore[no-untyped-def]
         "maturity": lambda c: (-c.components["maturity"], -c.score, c.solution.slug),
     }
     return keys[sort]
-
-
-def _adoptions(
-    session: Session, org: Organisation, land: Organisation | None, solution_ids: list[int]
-) -> tuple[set[int], dict[int, InProgress]]:
-    """The solutions the Land has contracted, and the organisation's own adoptions of
-    them (not ended): one statement."""
-    land_id = land.id if land is not None else org.id
-    rows = driver.rows(session, _adoptions_statement(), {"org": org.id, "land": land_id})
-    wanted = set(solution_ids)
-    contracted: set[int] = set()
-    own: dict[int, InProgress] = {}
-    for organisation_id, solution_id, status, contracted_on in rows:
-        if solution_id not in wanted:
-            continue
-        if land is not None and organisation_id == land.id:
-            contracted.add(solution_id)
-        if organisation_id == org.id:
-            own[solution_id] = InProgress(status, contracted_on)
-    return contracted, own
 
 
 def _since(progress: InProgress) -> str:

@@ -521,6 +521,22 @@ class _ContextStatements:
 _CONTEXT = _ContextStatements()
 
 
+UNKNOWN: Any = object()  # `context`'s Land when the caller has not looked it up
+
+
+def land_of(session: Session, org: Organisation) -> Organisation | None:
+    """The organisation's Land (itself for a Land; none for the Bund and bodies of no
+    Land): joined to the organisation where the answer asked for it
+    (lookup.organisation with land=True), else one statement."""
+    if org.land_code is None:
+        return None
+    if org.kind == "land":
+        return org
+    if "land_body" not in sa_inspect(org).unloaded:
+        return org.land_body
+    return session.scalar(_CONTEXT.land, {"land": org.land_code})
+
+
 def context(
     session: Session,
     org: Organisation,
@@ -529,20 +545,12 @@ def context(
     start: date | None = None,
     cases: int | None = None,
     members: int | None = None,
+    land: Organisation | None = UNKNOWN,
 ) -> Context:
-    """The organisation's Land, its key shares and the case rates the solutions' prices
-    need: at most three statements, whatever the number of solutions."""
-    land = None
-    if org.land_code is not None:
-        # Joined to the organisation where the answer asked for it (lookup.organisation
-        # with land=True): one round trip less.
-        loaded = "land_body" not in sa_inspect(org).unloaded
-        if org.kind == "land":
-            land = org
-        elif loaded:
-            land = org.land_body
-        else:
-            land = session.scalar(_CONTEXT.land, {"land": org.land_code})
+    """The organisation's Land (`land_of`, unless given), its key shares and the case
+    rates the solutions' prices need: at most three statements, whatever the number of
+    solutions."""
+    land = land_of(session, org) if land is UNKNOWN else land
     years = set().union(*(prices.koenigstein_years(s.prices) for s in solutions))
     shares: dict[int, int] = {}
     if years and org.land_code is not None:
