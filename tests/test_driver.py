@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import Integer, bindparam, event, func, literal, select
 
-from registry.logic import candidates, costs, driver, gaps
+from registry.errors import NotFound
+from registry.logic import asking, candidates, costs, driver, gaps
 from registry.logic.among import among_param
 from registry.logic.constants import const
 from registry.models import (
@@ -201,3 +202,27 @@ def test_the_bare_gap_list_is_the_full_answer_without_candidates(client, session
     missing = anonymous.get("/api/v1/organisations/059549999999/gaps?top=0")
     assert missing.status_code == 404
     assert missing.headers["Content-Type"] == "application/problem+json"
+
+
+def test_the_asking_organisation_is_the_orm_s(client, session):
+    """asking(): every organisation by its key, with its Land, as the ORM loads it."""
+    build_small(client, session)
+    # A body of no Land, keyed by slug.
+    f.post(client, "organisations", {"slug": "fitko", "name": "FITKO", "kind": "non_territorial"})
+    every = session.scalars(select(Organisation)).all()
+    assert {o.kind for o in every} >= {"bund", "land", "kreis", "gemeinde", "non_territorial"}
+    for org in every:
+        found = asking.asking(session, org.key)
+        assert [getattr(found, c) for c in asking.COLUMNS] == [
+            getattr(org, c) for c in asking.COLUMNS
+        ], org.key
+        land = org.land_body if org.kind != "land" else None
+        if land is None:
+            assert found.land_body is None, org.key
+        else:
+            assert [getattr(found.land_body, c) for c in asking.COLUMNS] == [
+                getattr(land, c) for c in asking.COLUMNS
+            ], org.key
+        assert costs.land_of(session, found) is (found if org.kind == "land" else found.land_body)
+    with pytest.raises(NotFound):
+        asking.asking(session, "000000000000")

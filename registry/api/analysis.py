@@ -25,6 +25,7 @@ from registry.api.analysis_schemas import (
 from registry.api.common import Blueprint
 from registry.db import get_session
 from registry.logic import analysis, budget, costs, gaps, lookup
+from registry.logic.asking import asking
 
 blp = Blueprint(
     "analysis",
@@ -59,7 +60,7 @@ class Gaps(MethodView):
         session = get_session()
         if not gaps.priced(args["top"], args["sort"]):  # the bare list: one statement
             return render.json_response(render.gaps(analysis.bare_gaps_view(session, org)))
-        found = lookup.organisation(session, org, duties=False, parent=False, land=True)
+        found = asking(session, org)
         view = analysis.gaps_view(session, found, **args)
         return render.json_response(render.gaps(view))
 
@@ -87,7 +88,7 @@ class Candidates(MethodView):
         the same Land, nearest first: same Kreis, same Regierungsbezirk, the Land.
         """
         session = get_session()
-        found = lookup.organisation(session, org, duties=False, parent=False, land=True)
+        found = asking(session, org)
         view = analysis.candidates_view(session, found, **args)
         return render.json_response(render.candidates(view))
 
@@ -120,7 +121,7 @@ class Cost(MethodView):
         """
         session = get_session()
         solution = costs.priced(session, slug)
-        org = lookup.organisation(session, args["for_"], duties=False, parent=False, land=True)
+        org = asking(session, args["for_"])
         view = analysis.cost_view(
             session,
             solution,

@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app
 from werkzeug.sansio.response import Response
 
+from registry.logic.asking import Body
 from registry.logic.budget import Budget
 from registry.logic.candidates import Candidate
 from registry.logic.costs import Estimate
@@ -23,7 +24,7 @@ from registry.logic.duties import LocalService
 from registry.logic.gaps import Named
 from registry.logic.nearby import Neighbour
 from registry.logic.paging import Page
-from registry.models import Organisation, Service
+from registry.models import Service
 
 
 def json_response(body: dict[str, Any]) -> Response:
@@ -31,7 +32,7 @@ def json_response(body: dict[str, Any]) -> Response:
     return current_app.json.response(body)
 
 
-def organisation_summary(org: Organisation | Named) -> dict[str, Any]:
+def organisation_summary(org: Body | Named) -> dict[str, Any]:
     return {"key": org.key, "name": org.name, "kind": org.kind, "land_code": org.land_code}
 
 

@@ -17,6 +17,7 @@ from registry.logic import (
     scorecard,
     search,
 )
+from registry.logic.asking import Body
 from registry.logic.paging import Page
 from registry.models import Organisation, Service
 
@@ -29,7 +30,7 @@ PATHS = {
 
 def gaps_view(
     session: Session,
-    org: Organisation,
+    org: Body,
     *,
     years: int,
     sort: str,
@@ -65,7 +66,7 @@ def _gaps_answer(found: gaps.Gaps, top: int | None):
 
 def candidates_view(
     session: Session,
-    org: Organisation,
+    org: Body,
     *,
     years: int,
     sort: str,
@@ -93,7 +94,7 @@ def candidates_view(
 def cost_view(
     session: Session,
     solution: costs.Priced,
-    org: Organisation,
+    org: Body,
     years: int,
     *,
     start: date | None = None,

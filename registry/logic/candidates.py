@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from registry.logic import costs, driver, nearby
 from registry.logic.among import among_param, dialect_of
+from registry.logic.asking import Body
 from registry.logic.constants import const, one_of
 from registry.logic.nearby import Neighbour
 from registry.models import Adoption, OfferingCount, Organisation, Solution, solution_service
@@ -117,7 +118,7 @@ class Pair(NamedTuple):
 
 
 def pairs_for(
-    session: Session, org: Organisation, service_ids: list[int], land: Organisation | None
+    session: Session, org: Body, service_ids: list[int], land: Body | None
 ) -> tuple[list[Pair], dict[int, CandidateSolution]]:
     """Every candidate pair for these services with its adopters (all, and in the
     organisation's Land), whether that Land (`land`) has contracted the solution and the
@@ -256,7 +257,7 @@ def count_for(organisation_id: Any, service_id: Any) -> Any:
 
 def candidates_for(
     session: Session,
-    org: Organisation,
+    org: Body,
     service_ids: list[int],
     *,
     years: int = 5,
@@ -294,7 +295,7 @@ def candidates_for(
     return dict(by_service)
 
 
-def _name_adopters(session: Session, org: Organisation, shown: list[Candidate]) -> None:
+def _name_adopters(session: Session, org: Body, shown: list[Candidate]) -> None:
     wanted = sorted({(c.solution.id, c.service_id) for c in shown})
     named, alike = nearby.named_and_similar(session, org, wanted)
     for candidate in shown:
@@ -326,7 +327,7 @@ def _since(progress: InProgress) -> str:
 
 def _judge(
     c: Candidate,
-    org: Organisation,
+    org: Body,
     ctx: costs.Context,
     contracted: set[int],
     years: int,

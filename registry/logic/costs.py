@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from registry.errors import Invalid, NotFound
 from registry.logic import driver, prices
+from registry.logic.asking import Asking, Body
 from registry.logic.constants import const
 from registry.models import KoenigsteinShare, Organisation, Service, Solution, solution_service
 from registry.models.koenigstein import FULL_SHARE
@@ -148,15 +149,15 @@ class CaseRate:
 class Context:
     """The figures an estimate may need, fetched once per request."""
 
-    organisation: Organisation
-    land: Organisation | None
+    organisation: Body
+    land: Body | None
     shares: dict[int, int]  # year -> share_e5 of the organisation's Land
     start: date = field(default_factory=date.today)
     case_rates: dict[int, list[CaseRate]] = field(default_factory=dict)  # by solution id
     cases: int | None = None  # the caller's expected cases a year (overrides the rates)
     members: int | None = None  # the caller's target group size (overrides the rate)
 
-    def for_body(self, body: Organisation) -> Context:
+    def for_body(self, body: Body) -> Context:
         """The same figures for another body of the same Land (no caller overrides)."""
         return Context(body, self.land, self.shares, self.start, self.case_rates)
 
@@ -424,7 +425,7 @@ def _decimal(value: Fraction) -> str:
     return f"{number(whole)},{rest:03d}".rstrip("0").rstrip(",")
 
 
-def _tier(solution: Priced, tiers: list[dict[str, Any]], org: Organisation):
+def _tier(solution: Priced, tiers: list[dict[str, Any]], org: Body):
     population = _population(org)
     for tier in tiers:
         if tier["max_population"] is None or population <= tier["max_population"]:
@@ -469,7 +470,7 @@ def _koenigstein(pool: int, c: dict[str, Any], ctx: Context) -> tuple[Fraction, 
     )
 
 
-def _population(org: Organisation) -> int:
+def _population(org: Body) -> int:
     if org.population is None:
         raise CostUnavailable(
             f"{org.name} has no population on record; this price model depends on it."
@@ -479,7 +480,7 @@ def _population(org: Organisation) -> int:
     return org.population
 
 
-def _as_of(org: Organisation) -> str:
+def _as_of(org: Body) -> str:
     return f" (as of {org.population_date.isoformat()})" if org.population_date else ""
 
 
@@ -524,7 +525,7 @@ _CONTEXT = _ContextStatements()
 UNKNOWN: Any = object()  # `context`'s Land when the caller has not looked it up
 
 
-def land_of(session: Session, org: Organisation) -> Organisation | None:
+def land_of(session: Session, org: Body) -> Body | None:
     """The organisation's Land (itself for a Land; none for the Bund and bodies of no
     Land): joined to the organisation where the answer asked for it
     (lookup.organisation with land=True), else one statement."""
@@ -532,20 +533,20 @@ def land_of(session: Session, org: Organisation) -> Organisation | None:
         return None
     if org.kind == "land":
         return org
-    if "land_body" not in sa_inspect(org).unloaded:
+    if isinstance(org, Asking) or "land_body" not in sa_inspect(org).unloaded:
         return org.land_body
     return session.scalar(_CONTEXT.land, {"land": org.land_code})
 
 
 def context(
     session: Session,
-    org: Organisation,
+    org: Body,
     solutions: list[Priced],
     *,
     start: date | None = None,
     cases: int | None = None,
     members: int | None = None,
-    land: Organisation | None = UNKNOWN,
+    land: Body | None = UNKNOWN,
 ) -> Context:
     """The organisation's Land (`land_of`, unless given), its key shares and the case
     rates the solutions' prices need: at most three statements, whatever the number of

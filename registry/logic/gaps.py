@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from registry.errors import NotFound
 from registry.logic import candidates, driver, duties, lookup
+from registry.logic.asking import Body
 from registry.logic.constants import const, one_of
 from registry.models import (
     Adoption,
@@ -50,7 +51,7 @@ class Started:
 
 @dataclass
 class Gaps:
-    organisation: Organisation | Named
+    organisation: Body | Named
     due: int
     services: list[duties.LocalService]
     candidates: dict[int, list[candidates.Candidate]]
@@ -79,7 +80,7 @@ def priced(top: int | None, sort: str) -> bool:
 
 def gaps(
     session: Session,
-    org: Organisation,
+    org: Body,
     *,
     years: int = 5,
     sort: str = "score",
@@ -107,7 +108,7 @@ def gaps(
 
 
 def _gap_rows(
-    session: Session, org: Organisation, *, count: bool
+    session: Session, org: Body, *, count: bool
 ) -> tuple[list[duties.LocalService], dict[int, list[Started]], dict[int, int], int]:
     """The gaps in OZG-ID order, the organisation's own adoptions for them (a row per
     adoption, an outer join: most gaps have none), with `count` the candidates per gap,
@@ -269,9 +270,7 @@ def _cheapest(listed: list[candidates.Candidate]) -> tuple[int, int]:
     return (int(blocked), cents)
 
 
-def one_service(
-    session: Session, org: Organisation, ozg_id: str
-) -> tuple[duties.LocalService, bool]:
+def one_service(session: Session, org: Body, ozg_id: str) -> tuple[duties.LocalService, bool]:
     """The service with this OZG-ID as the organisation meets it (the level executing
     it in its Land) and whether the organisation offers it online: one statement of
     plain columns (404 if there is no such service)."""

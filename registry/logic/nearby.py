@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session, aliased
 
 from registry.logic import driver
 from registry.logic.among import among_param, dialect_of, pairs_param, pairs_values
+from registry.logic.asking import Body
 from registry.logic.constants import const
 from registry.models import DueOffering, Organisation, OrganisationClosure
 
@@ -71,7 +72,7 @@ class Neighbour(NamedTuple):  # a NamedTuple: a gaps answer builds thousands of 
     distance: str
 
 
-def adopters(session: Session, org: Organisation, wanted: list[tuple[int, int]]) -> Pairs:
+def adopters(session: Session, org: Body, wanted: list[tuple[int, int]]) -> Pairs:
     """(solution id, service id) -> up to SHOWN neighbours, for these pairs (and, from
     SQLite, other pairs of their solutions and services): one statement on PostgreSQL,
     at most two elsewhere."""
@@ -82,7 +83,7 @@ def adopters(session: Session, org: Organisation, wanted: list[tuple[int, int]])
     return windowed(session, org, wanted)
 
 
-def nearest(session: Session, org: Organisation, wanted: list[tuple[int, int]]) -> Pairs:
+def nearest(session: Session, org: Body, wanted: list[tuple[int, int]]) -> Pairs:
     """The PostgreSQL statement: ordered index ranges per pair (module docstring)."""
     found: Pairs = {}
     params = _nearest_params(org, wanted)
@@ -95,7 +96,7 @@ def nearest(session: Session, org: Organisation, wanted: list[tuple[int, int]]) 
 
 
 def named_and_similar(
-    session: Session, org: Organisation, wanted: list[tuple[int, int]]
+    session: Session, org: Body, wanted: list[tuple[int, int]]
 ) -> tuple[Pairs, Pairs]:
     """`adopters` and `similar` of these pairs: on PostgreSQL, where both have rows to
     look for, in one statement (`_both_statement`)."""
@@ -117,7 +118,7 @@ def named_and_similar(
     return named, alike
 
 
-def windowed(session: Session, org: Organisation, wanted: list[tuple[int, int]]) -> Pairs:
+def windowed(session: Session, org: Body, wanted: list[tuple[int, int]]) -> Pairs:
     """The portable statements: a window over the Regierungsbezirk's rows, then the rest
     of the Land for the pairs short of SHOWN (module docstring)."""
     dialect = dialect_of(session)
@@ -133,7 +134,7 @@ def windowed(session: Session, org: Organisation, wanted: list[tuple[int, int]])
     return found
 
 
-def similar(session: Session, org: Organisation, wanted: list[tuple[int, int]]) -> Pairs:
+def similar(session: Session, org: Body, wanted: list[tuple[int, int]]) -> Pairs:
     """(solution id, service id) -> up to SIMILAR due adopters of the same kind and a
     similar population (within a factor of SPREAD; among the POOL closest), closest
     population first: one statement. `distance` is `similar`."""
@@ -142,12 +143,12 @@ def similar(session: Session, org: Organisation, wanted: list[tuple[int, int]]) 
     return _named(session, _similar_statement(dialect_of(session)), _similar_params(org, wanted))
 
 
-def _nearest_params(org: Organisation, wanted: list[tuple[int, int]]) -> dict[str, Any]:
+def _nearest_params(org: Body, wanted: list[tuple[int, int]]) -> dict[str, Any]:
     pairs = pairs_values("postgresql", PAIRS, sorted(set(wanted)))
     return {"org": org.id, "land": org.land_code, **pairs}
 
 
-def _similar_params(org: Organisation, wanted: list[tuple[int, int]]) -> dict[str, Any]:
+def _similar_params(org: Body, wanted: list[tuple[int, int]]) -> dict[str, Any]:
     assert org.population  # no population, no similar municipalities: not asked
     solution_ids, service_ids = _ids(wanted)
     # Integer bounds, so that the (kind, population) index serves the range.
