@@ -199,9 +199,7 @@ class Scorecard(MethodView):
         by the number of due services they offer online; equal counts share a rank.
         """
         session = get_session()
-        view = analysis.scorecard_view(
-            session, lookup.organisation(session, org, duties=False, parent=False)
-        )
+        view = analysis.scorecard_view(session, asking(session, org))
         return render.json_response(render.scorecard(view))
 
 

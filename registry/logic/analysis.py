@@ -118,7 +118,7 @@ def coverage_view(
     return coverage.coverage(session, service, region=region, kind=kind)
 
 
-def scorecard_view(session: Session, org: Organisation) -> dict[str, Any]:
+def scorecard_view(session: Session, org: Body) -> dict[str, Any]:
     in_land, nationwide = scorecard.standings(session, org)
     mine = nationwide or in_land
     due = mine.due if mine else 0

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased, lazyload
 
 from registry.logic import driver, duties
 from registry.logic.among import among_param, dialect_of
+from registry.logic.asking import Body
 from registry.logic.paging import Page
 from registry.models import (
     DueOffering,
@@ -30,7 +31,7 @@ from registry.models import (
 
 @dataclass
 class Standing:
-    organisation: Organisation
+    organisation: Body
     due: int
     offered: int
     rank: int
@@ -119,7 +120,7 @@ def _ranking_statements(dialect: str, by_kind: bool, by_region: bool) -> tuple[A
     return page, due, select(func.count()).select_from(stmt)
 
 
-def standings(session: Session, org: Organisation) -> tuple[Standing | None, Standing | None]:
+def standings(session: Session, org: Body) -> tuple[Standing | None, Standing | None]:
     """The organisation's place among the organisations of its kind in its Land (None
     for the Bund) and nationwide (None when it is due for nothing): one statement.
 
@@ -185,7 +186,7 @@ class Offered:
     solutions: list[str]
 
 
-def offered(session: Session, org: Organisation) -> list[Offered]:
+def offered(session: Session, org: Body) -> list[Offered]:
     """The due services the organisation offers online, with the solutions it offers
     them through (adoption, rollout or built): one statement."""
     rows = driver.rows(session, _offered_statement(), {"org": org.id})
