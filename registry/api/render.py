@@ -15,13 +15,12 @@ from typing import Any
 from flask import current_app
 from werkzeug.sansio.response import Response
 
-from registry.logic.asking import Body
+from registry.logic.asking import Body, Named
 from registry.logic.budget import Budget
 from registry.logic.candidates import Candidate
 from registry.logic.costs import Estimate
 from registry.logic.coverage import Coverage, percent
 from registry.logic.duties import LocalService
-from registry.logic.gaps import Named
 from registry.logic.nearby import Neighbour
 from registry.logic.paging import Page
 from registry.models import Service

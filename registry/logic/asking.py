@@ -28,21 +28,29 @@ COLUMNS = ("id", "ars", "slug", "name", "kind", "land_code", "population", "popu
 
 
 @dataclass(frozen=True, slots=True)
-class Asking:
+class Named:
+    """An organisation as an answer names it (registry.api.render's summary)."""
+
     id: int
     ars: str | None
     slug: str | None
     name: str
     kind: str
     land_code: str | None
-    population: int | None
-    population_date: date | None
-    # Its Land: none for a Land itself (it is its own), the Bund and bodies of no Land.
-    land_body: Asking | None = None
 
     @property
     def key(self) -> str:
         return self.ars or self.slug or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Asking(Named):
+    """The organisation an answer is asked for, with what its estimates need."""
+
+    population: int | None
+    population_date: date | None
+    # Its Land: none for a Land itself (it is its own), the Bund and bodies of no Land.
+    land_body: Asking | None = None
 
 
 # What the analysis reads of an organisation: the ORM's object or this row.

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from registry.errors import NotFound
 from registry.logic import candidates, driver, duties, lookup
-from registry.logic.asking import Body
+from registry.logic.asking import Body, Named
 from registry.logic.constants import const, one_of
 from registry.models import (
     Adoption,
@@ -135,22 +135,6 @@ def _parsed(
         if slug is not None:
             in_progress.setdefault(id_, []).append(Started(slug, title, status, since))
     return local, in_progress, totals
-
-
-@dataclass(frozen=True)
-class Named:
-    """The organisation as a bare gap list names it (registry.api.render's summary)."""
-
-    id: int
-    ars: str | None
-    slug: str | None
-    name: str
-    kind: str
-    land_code: str | None
-
-    @property
-    def key(self) -> str:
-        return self.ars or self.slug or ""
 
 
 def bare(session: Session, key: str) -> Gaps:
