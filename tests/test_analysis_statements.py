@@ -274,3 +274,24 @@ def test_rankings_with_filters_statements(client, anonymous, small, count_statem
 def test_search_statements(client, anonymous, small, count_statements):
     small_answer, big_answer = _bounded(client, anonymous, count_statements, "search?q=leistung")
     assert big_answer["pagination"]["total_items"] > small_answer["pagination"]["total_items"]
+
+
+# The core answers' statements: the audit sequence, the organisation with its Land, the
+# gaps (or the one service), the candidate pairs with their counts and adoptions, the
+# Land's key shares (a price here needs them), the adopters named: on PostgreSQL nearby
+# and similar ones in one statement, on SQLite in up to three.
+@pytest.mark.parametrize(
+    ("path", "on_postgresql", "on_sqlite"),
+    [
+        (f"organisations/{BOCHUM}/gaps?top=3", 6, 8),
+        (f"organisations/{WITTEN}/candidates?service={HUNDESTEUER}", 6, 8),
+        (f"solutions/elfe/cost?for={WITTEN}", 4, 4),
+    ],
+)
+def test_the_core_answers_statements(
+    client, anonymous, small, count_statements, backend, path, on_postgresql, on_sqlite
+):
+    _bounded(client, anonymous, count_statements, path)
+    listing = "\n".join(" ".join(s.split())[:100] for s in count_statements.statements)
+    most = on_postgresql if backend == "postgresql" else on_sqlite
+    assert len(count_statements) <= most, listing
