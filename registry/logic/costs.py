@@ -527,8 +527,8 @@ UNKNOWN: Any = object()  # `context`'s Land when the caller has not looked it up
 
 def land_of(session: Session, org: Body) -> Body | None:
     """The organisation's Land (itself for a Land; none for the Bund and bodies of no
-    Land): joined to the organisation where the answer asked for it
-    (lookup.organisation with land=True), else one statement."""
+    Land): read with it where the answer asked for it (registry.logic.asking, or
+    lookup.organisation with land=True), else one statement."""
     if org.land_code is None:
         return None
     if org.kind == "land":
