@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from registry import migrate
 from registry.app import create_app
-from registry.db import make_engine, make_sessionmaker
+from registry.db import Database, make_engine, make_sessionmaker
 
 POSTGRES_URL = os.environ.get(
     "REGISTRY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/registry_test"
@@ -97,13 +97,14 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     drop_database(backend, url)
 
 
-def release(engine: Engine) -> None:
+def release(pooled: Engine | Database) -> None:
     """Before its database is dropped: connections nobody returned (a response never
     read to its end) are rolled back now, while the database still answers, not when
     the garbage collector finds them (SQLAlchemy then logged "Exception during reset"
-    with the AdminShutdown of the dropped database); then the pool is closed."""
+    with the AdminShutdown of the dropped database); then the pools are closed (an
+    app's Database has two)."""
     gc.collect()
-    engine.dispose()
+    pooled.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -120,8 +121,7 @@ def base_app(database_url: str) -> Iterator[Flask]:
     # switches it on where a test's data lives as long as its cache.
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "ANSWER_CACHE_BYTES": 0})
     yield app
-    gc.collect()
-    app.extensions["registry_db"].dispose()
+    release(app.extensions["registry_db"])
 
 
 # Seeded worlds, built once per backend and run when a test asks for them with

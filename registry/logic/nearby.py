@@ -53,6 +53,7 @@ from registry.logic.constants import const
 from registry.models import DueOffering, Organisation, OrganisationClosure
 
 CLASSES = ("kreis", "regierungsbezirk", "land")
+DISTANCES = (*CLASSES, "similar")  # by the rank `_both_statement` gives a row
 SHOWN = 5  # named per candidate; the counts say how many there are in all
 SIMILAR = 3  # similar municipalities named per candidate
 SPREAD = 1.5  # "similar population": within a factor of 1.5 either way
@@ -110,8 +111,8 @@ def named_and_similar(
     for sol, svc, ars, slug, name, kind, population, rank in driver.rows(
         session, _both_statement(), params
     ):
-        found = alike if rank == len(CLASSES) else named
-        distance = "similar" if rank == len(CLASSES) else CLASSES[rank]
+        distance = DISTANCES[rank]
+        found = alike if distance == "similar" else named
         found.setdefault((sol, svc), []).append(
             Neighbour(ars or slug, name, kind, population, distance)
         )
@@ -272,7 +273,7 @@ def _both_statement() -> Any:
     a = _similar_rows("postgresql").c
     alike = select(
         *a[:7],
-        const(len(CLASSES)).label("rank"),
+        const(DISTANCES.index("similar")).label("rank"),
         const(1).label("part"),
         a.n.label("k1"),
         null().cast(String).label("k2"),
@@ -386,7 +387,7 @@ def _numbered(pairs: Any, order: Any) -> Any:
     """The rows of `_ranked`, all of them, each with its number `n` in its pair's order."""
     rows = pairs.subquery("pairs")
     solution_id, service_id, organisation_id, distance = rows.c
-    ranked = (
+    return (
         select(
             solution_id,
             service_id,
@@ -406,7 +407,6 @@ def _numbered(pairs: Any, order: Any) -> Any:
         .select_from(rows)
         .join(Organisation, Organisation.id == organisation_id)
     ).subquery("ranked")
-    return ranked
 
 
 def _named(session: Session, statement: Any, params: dict[str, Any]) -> Pairs:
