@@ -1,4 +1,4 @@
-# EfA service-sharing registry: gunicorn serving registry.wsgi:app, migrations applied at start.
+# EfA service-sharing registry: gunicorn serving the app (registry serve), migrations applied at start.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -38,5 +38,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status == 200 else 1)"]
 
-# Migrations run on every start (idempotent); then gunicorn serves the stateless app.
-CMD ["sh", "-c", "registry db upgrade && exec gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --access-logfile - registry.wsgi:app"]
+# Migrations run on every start (idempotent); then gunicorn serves the stateless app, with
+# the settings of `registry serve` (registry/server.py): threaded workers with a socket each,
+# gunicorn's request-line limits lifted so that the app answers problem+json, not HTML.
+CMD ["sh", "-c", "registry db upgrade && exec registry serve --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2}"]

@@ -24,10 +24,13 @@ def test_hadolint_passes():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_runs_gunicorn_as_non_root_with_healthcheck_and_migrations():
+def test_runs_registry_serve_as_non_root_with_healthcheck_and_migrations():
+    """`registry serve` (gunicorn with registry/server.py's settings, tests/test_server.py),
+    not a bare gunicorn command line: that one kept gunicorn's limits, which answer a long
+    request line with an HTML page, and its single-threaded workers."""
     text = DOCKERFILE.read_text()
     assert "FROM python:3.11-slim" in text
     assert "USER 10001" in text
     assert "HEALTHCHECK" in text and "/health" in text
-    assert "registry db upgrade && exec gunicorn" in text
-    assert "registry.wsgi:app" in text
+    assert "registry db upgrade && exec registry serve --host 0.0.0.0 --port 8000" in text
+    assert "exec gunicorn" not in text

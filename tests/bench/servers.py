@@ -17,7 +17,11 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 WORKERS = 2  # one per core of the reference machine
 THREADS = 4  # gthread: keep-alive connections, 8 concurrent requests over 2 workers
-GUNICORN = ["--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS)]
+# As `registry serve` runs it (registry/server.py): a listening socket per worker.
+GUNICORN = [
+    *("--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS)),
+    "--reuse-port",
+]
 
 
 def free_port() -> int:
