@@ -295,3 +295,26 @@ def test_the_core_answers_statements(
     listing = "\n".join(" ".join(s.split())[:100] for s in count_statements.statements)
     most = on_postgresql if backend == "postgresql" else on_sqlite
     assert len(count_statements) <= most, listing
+
+
+def test_the_municipality_page_statements(client, anonymous, small, count_statements, backend):
+    """The page of a municipality (registry/web): its scorecard and its gaps with three
+    priced candidates each, over five years. The organisation with its Land is one row
+    (registry.logic.asking), as in the API's answers: an `Organisation` loaded by the ORM
+    read its Land in a statement of its own."""
+
+    def page() -> list[str]:
+        count_statements.statements.clear()
+        response = anonymous.get(f"/kommune/{BOCHUM}")
+        assert response.status_code == 200
+        assert "Bochum" in response.get_data(as_text=True)
+        return list(count_statements.statements)
+
+    before = page()
+    grow(client)
+    after = page()
+    listing = "\n".join(" ".join(s.split())[:100] for s in after)
+    assert len(after) == len(before), listing
+    organisation_reads = [s for s in after if s.startswith("SELECT organisation.")]
+    assert len(organisation_reads) == 1, listing
+    assert len(after) <= (7 if backend == "postgresql" else 9), listing

@@ -29,6 +29,7 @@ from registry.logic import (
     search,
 )
 from registry.logic import coverage as coverage_logic
+from registry.logic.asking import asking
 from registry.models import Organisation
 from registry.web import format as fmt
 from registry.web import tiles
@@ -121,7 +122,9 @@ def start() -> str:
 def municipality(key: str) -> Any:
     session = get_session()
     try:
-        org = lookup.organisation(session, key, duties=False)
+        # One row with its Land, as the API's analysis answers read it (registry.logic.
+        # asking): the page shows no more of it than its key, name, kind and population.
+        org = asking(session, key)
     except NotFound:
         return render_template("not_found.html", key=key), 404
     card = analysis.scorecard_view(session, org)
@@ -163,7 +166,7 @@ def gaps_csv(key: str) -> Any:
     """The gap list for spreadsheets: `;`, UTF-8 with BOM, decimal commas."""
     session = get_session()
     try:
-        org = lookup.organisation(session, key, duties=False)
+        org = asking(session, key)
     except NotFound:
         return render_template("not_found.html", key=key), 404
     gaps = analysis.gaps_view(session, org, years=YEARS, sort="score", top=1)
