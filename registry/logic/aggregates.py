@@ -28,7 +28,9 @@ from registry.models import (
     solution_service,
 )
 from registry.models.stats import (
+    NO_LAND,
     DueOffering,
+    OfferedPeers,
     OfferingCount,
     OrganisationLevel,
     OrganisationOffered,
@@ -46,6 +48,7 @@ def recount(session: Session, mark: Stale) -> None:
     if mark.everything:
         for table in (
             OfferingCount,
+            OfferedPeers,
             OrganisationOffered,
             DueOffering,
             OrganisationLevel,
@@ -57,6 +60,7 @@ def recount(session: Session, mark: Stale) -> None:
         _insert_due(session, None)
         _insert_counts(session, None)
         _insert_offered(session, None)
+        _recount_peers(session, None)
         return
     everyone_due = bool(mark.services)
     if mark.services:
@@ -116,11 +120,18 @@ def recount(session: Session, mark: Stale) -> None:
         if len(ids) > WHOLESALE:
             session.execute(delete(OrganisationOffered))
             _insert_offered(session, None)
+            _recount_peers(session, None)
         elif ids:
+            # Most writes (adoptions) move offered counts, not who is among the peers:
+            # the peers' groups are recounted only when these rows' groups changed.
+            before = _peer_groups(session, ids)
             session.execute(
                 delete(OrganisationOffered).where(OrganisationOffered.organisation_id.in_(ids))
             )
             _insert_offered(session, ids)
+            after = _peer_groups(session, ids)
+            if after != before:
+                _recount_peers(session, set(before) | set(after))
 
 
 def _adopted(session: Session, mark: Stale) -> dict[int, list[int]]:
@@ -166,6 +177,9 @@ def _figures(session: Session) -> tuple[set[Any], set[Any], set[Any]]:
     ).all()
     OO = OrganisationOffered
     offered = session.execute(select(OO.organisation_id, OO.kind, OO.land_code, OO.offered)).all()
+    peers = session.execute(
+        select(OfferedPeers.kind, OfferedPeers.land_code, OfferedPeers.organisations)
+    ).all()
     due = session.execute(
         select(
             DueOffering.organisation_id,
@@ -187,7 +201,7 @@ def _figures(session: Session) -> tuple[set[Any], set[Any], set[Any]]:
     ).all()
     return (
         set(counts),
-        set(offered),
+        set(offered) | {("peers", *row) for row in peers},
         set(due) | {("level", *row) for row in levels} | {("service", *row) for row in services},
     )
 
@@ -377,6 +391,38 @@ def _recount_due(session: Session) -> None:
         _insert_offered(session, None)
     elif new:
         _insert_offered(session, new)
+    _recount_peers(session, None)  # rows left and came in every group: a catalogue change
+
+
+def _peer_land() -> Any:
+    return func.coalesce(OrganisationOffered.land_code, NO_LAND)
+
+
+def _peer_groups(session: Session, ids: list[int]) -> dict[tuple[str, str], int]:
+    """How many of these organisations' organisation_offered rows each (kind, Land) has."""
+    OO, land = OrganisationOffered, _peer_land()
+    rows = session.execute(
+        select(OO.kind, land, func.count())
+        .where(OO.organisation_id.in_(ids))
+        .group_by(OO.kind, land)
+    )
+    return {(kind, land_code): n for kind, land_code, n in rows}
+
+
+def _recount_peers(session: Session, groups: set[tuple[str, str]] | None) -> None:
+    """offered_peers from organisation_offered: every (kind, Land), or these."""
+    OO, P, land = OrganisationOffered, OfferedPeers, _peer_land()
+    counted = select(OO.kind, land, func.count()).group_by(OO.kind, land)
+    columns = ["kind", "land_code", "organisations"]
+    if groups is None:
+        session.execute(delete(P))
+        session.execute(insert(P).from_select(columns, counted))
+        return
+    for kind, land_code in sorted(groups):  # one or two: the organisation's kind and Land
+        session.execute(delete(P).where(P.kind == kind, P.land_code == land_code))
+        session.execute(
+            insert(P).from_select(columns, counted.where(OO.kind == kind, land == land_code))
+        )
 
 
 def _insert_offered(session: Session, organisation_ids: list[int] | None) -> None:

@@ -19,6 +19,7 @@ from registry.logic.asking import Body
 from registry.logic.paging import Page
 from registry.models import (
     DueOffering,
+    OfferedPeers,
     Organisation,
     OrganisationClosure,
     OrganisationLevel,
@@ -124,9 +125,10 @@ def standings(session: Session, org: Body) -> tuple[Standing | None, Standing | 
     """The organisation's place among the organisations of its kind in its Land (None
     for the Bund) and nationwide (None when it is due for nothing): one statement.
 
-    Counts rather than ranks: the peers, and those offering more (rank = 1 + that), over
-    ranges of organisation_offered's (kind, Land, offered) and (kind, offered) indexes,
-    so that no window sorts every Gemeinde in Germany to find one of them.
+    Counts rather than ranks: those offering more (rank = 1 + that), over ranges of
+    organisation_offered's (kind, Land, offered) and (kind, offered) indexes, so that no
+    window sorts every Gemeinde in Germany to find one of them; the peers from
+    offered_peers (counting every Gemeinde of Germany was most of the statement).
     """
     found = driver.rows(
         session, _standings_statement(), {"org": org.id, "kind": org.kind, "land": org.land_code}
@@ -158,14 +160,20 @@ def _standings_statement() -> Any:
             .scalar_subquery()
         )
 
+    def peers(*where: Any) -> Any:  # materialised: offered_peers' rows of the kind
+        P = OfferedPeers
+        total = func.coalesce(func.sum(P.organisations), 0)
+        return select(total).where(P.kind == bindparam("kind", type_=String), *where)
+
     # The Bund has no Land: `= NULL` counts nobody, and its Land standing is None anyway.
-    here, ahead = OO.land_code == bindparam("land", type_=String), OO.offered > mine.c.offered
+    land = bindparam("land", type_=String)
+    here, ahead = OO.land_code == land, OO.offered > mine.c.offered
     return select(
         mine.c.due,
         mine.c.offered,
-        count(here),
+        peers(OfferedPeers.land_code == land).scalar_subquery(),
         count(here, ahead),
-        count(),
+        peers().scalar_subquery(),
         count(ahead),
     )
 

@@ -10,6 +10,7 @@ from registry.models.service import Service, ServiceLeikaKey, ServiceResponsibil
 from registry.models.solution import Solution, SolutionUrlPattern, solution_service
 from registry.models.stats import (
     DueOffering,
+    OfferedPeers,
     OfferingCount,
     OrganisationLevel,
     OrganisationOffered,
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEvent",
     "DueOffering",
     "KoenigsteinShare",
+    "OfferedPeers",
     "OfferingCount",
     "Organisation",
     "OrganisationClosure",

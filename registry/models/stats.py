@@ -11,6 +11,7 @@ of the services it is due for it offers online (scorecards and rankings: a stand
 then a count over one index; how many it is due for is a join of organisation_level and
 service_level, not stored, so that a catalogue change rewrites no organisation's row).
 Both follow DESIGN §2's effective offering.
+`offered_peers`: per kind and Land, how many organisations organisation_offered holds.
 `service_level`: the level executing each service in each Land (DESIGN §2), so that what
 an organisation is due for is a join of two small indexes, not a scan of the catalogue.
 
@@ -157,6 +158,18 @@ class OrganisationOffered(Base):
     kind: Mapped[str] = mapped_column(String(20))
     land_code: Mapped[str | None] = mapped_column(String(2))  # NULL for the Bund
     offered: Mapped[int] = mapped_column(Integer)
+
+
+class OfferedPeers(Base):
+    """How many organisation_offered rows each kind has in each Land: a standing's peers
+    (in its Land: one row; nationwide: the kind's 16 rows added up) without counting the
+    10,645 Gemeinden of Germany at every scorecard (1.25 ms of a 2.2 ms answer)."""
+
+    __tablename__ = "offered_peers"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    land_code: Mapped[str] = mapped_column(String(2), primary_key=True)  # NO_LAND: the Bund
+    organisations: Mapped[int] = mapped_column(Integer)
 
 
 @dataclass
