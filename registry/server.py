@@ -7,9 +7,10 @@ limits are lifted (it would answer those with HTML); the app refuses over-long U
 Each worker listens on a socket of its own (`reuse_port`, SO_REUSEPORT: the kernel spreads
 new connections over them). On one shared socket the worker that wakes first accepts a
 whole burst of connections: 8 keep-alive clients connecting at once all landed in one of
-two workers in 2 of 6 tries on the 2-core reference machine, which then answered cost
-requests at 530 a second against 900 to 1,240 when they were split (README, Performance).
-The price: connections still waiting in a worker's queue when it exits are reset.
+two workers in 4 of 24 tries on the 2-core reference machine, which then answered cost
+requests at 517 and 558 a second against 930 to 1,189 when they were split (README,
+Performance). The price: connections still waiting in a worker's queue when it exits are
+reset.
 """
 
 from __future__ import annotations
