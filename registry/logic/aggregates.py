@@ -122,14 +122,17 @@ def recount(session: Session, mark: Stale) -> None:
             _insert_offered(session, None)
             _recount_peers(session, None)
         elif ids:
-            # Most writes (adoptions) move offered counts, not who is among the peers:
-            # the peers' groups are recounted only when these rows' groups changed.
-            before = _peer_groups(session, ids)
+            # Only a touched organisation (new, or its kind, Land or duties changed) can
+            # change its row's group or whether it has one (being due for anything is its
+            # levels against the services', and services go through _recount_due): an
+            # adoption's write reads no peers at all.
+            moved = sorted(mark.touched)
+            before = _peer_groups(session, moved) if moved else {}
             session.execute(
                 delete(OrganisationOffered).where(OrganisationOffered.organisation_id.in_(ids))
             )
             _insert_offered(session, ids)
-            after = _peer_groups(session, ids)
+            after = _peer_groups(session, moved) if moved else {}
             if after != before:
                 _recount_peers(session, set(before) | set(after))
 
