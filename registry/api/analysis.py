@@ -154,11 +154,7 @@ class Budget(MethodView):
         candidate of any gap, or two that close the same gap.
         """
         session = get_session()
-        found = budget.budget(
-            session,
-            lookup.organisation(session, org, duties=False, parent=False, land=True),
-            **args,
-        )
+        found = budget.budget(session, asking(session, org), **args)
         return render.json_response(render.budget(found))
 
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from registry.errors import Invalid
 from registry.logic import costs, duties, gaps
+from registry.logic.asking import Body
 from registry.logic.candidates import Candidate, CandidateSolution
-from registry.models import Organisation
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Uncovered:
 
 @dataclass
 class Budget:
-    organisation: Organisation
+    organisation: Body
     years: int
     start: date
     lines: list[Line]
@@ -76,7 +76,7 @@ class Budget:
 
 def budget(
     session: Session,
-    org: Organisation,
+    org: Body,
     *,
     years: int = 5,
     start: date | None = None,

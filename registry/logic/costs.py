@@ -24,7 +24,6 @@ from typing import Any, NamedTuple, Protocol
 
 import orjson
 from sqlalchemy import String, Text, bindparam, cast, select
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, lazyload
 
 from registry.errors import Invalid, NotFound
@@ -527,13 +526,13 @@ UNKNOWN: Any = object()  # `context`'s Land when the caller has not looked it up
 
 def land_of(session: Session, org: Body) -> Body | None:
     """The organisation's Land (itself for a Land; none for the Bund and bodies of no
-    Land): read with it where the answer asked for it (registry.logic.asking, or
-    lookup.organisation with land=True), else one statement."""
+    Land): read with it where the answer asked for it (registry.logic.asking), else one
+    statement."""
     if org.land_code is None:
         return None
     if org.kind == "land":
         return org
-    if isinstance(org, Asking) or "land_body" not in sa_inspect(org).unloaded:
+    if isinstance(org, Asking):
         return org.land_body
     return session.scalar(_CONTEXT.land, {"land": org.land_code})
 

@@ -22,15 +22,15 @@ def organisation(
     field: str | None = None,
     duties: bool = True,
     parent: bool = True,
-    land: bool = False,
 ) -> Organisation:
     """One statement: the parent (responses show its key) and the explicit duties come
     joined. duties=False: the duties are not needed (analysis answers read the carried
     levels from organisation_level); parent=False: nor the parent (an analysis answer
-    names the organisation only; one table, one ORM object); land=True: its Land joined
-    as well (`land_body`: cost estimates need it). Each loads on first use all the same."""
+    names the organisation only; one table, one ORM object). Each loads on first use all
+    the same. Analysis answers read the organisation with its Land as a row instead
+    (registry.logic.asking)."""
     # An ARS is 12 digits; anything else is a slug.
-    stmt = _organisation_statement(bool(ARS_RE.match(key)), duties, parent, land)
+    stmt = _organisation_statement(bool(ARS_RE.match(key)), duties, parent)
     found = session.execute(stmt, {"key": key}).unique().scalar_one_or_none()
     if found is None:
         if field:  # a reference inside a request body: the body is at fault
@@ -59,16 +59,11 @@ def service(
 
 
 @cache
-def _organisation_statement(by_ars: bool, duties: bool, parent: bool, land: bool) -> Select[Any]:
+def _organisation_statement(by_ars: bool, duties: bool, parent: bool) -> Select[Any]:
     key = bindparam("key", type_=String)
     stmt = select(Organisation).where(
         Organisation.ars == key if by_ars else Organisation.slug == key
     )
-    if land:
-        stmt = stmt.options(
-            joinedload(Organisation.land_body).lazyload(Organisation.parent),
-            joinedload(Organisation.land_body).lazyload(Organisation.duty_rows),
-        )
     return stmt.options(
         joinedload(Organisation.parent).lazyload(Organisation.duty_rows)
         if parent

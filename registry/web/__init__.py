@@ -232,7 +232,7 @@ def _business_case(key: str) -> tuple[dict[str, Any] | None, int]:
     unknown municipality."""
     session = get_session()
     try:
-        org = lookup.organisation(session, key, duties=False)
+        org = asking(session, key)
     except NotFound:
         return None, 404
     picks = [p for p in request.args.getlist("pick") if p][:50]
