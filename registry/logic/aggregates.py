@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from registry.logic import duties
+from registry.logic import candidates, duties
 from registry.models import (
     Adoption,
     Organisation,
@@ -34,6 +34,7 @@ from registry.models.stats import (
     OfferingCount,
     OrganisationLevel,
     OrganisationOffered,
+    ServiceCandidates,
     ServiceLevel,
     Stale,
 )
@@ -53,6 +54,7 @@ def recount(session: Session, mark: Stale) -> None:
             DueOffering,
             OrganisationLevel,
             ServiceLevel,
+            ServiceCandidates,
         ):
             session.execute(delete(table))
         _insert_service_levels(session, None)
@@ -61,7 +63,11 @@ def recount(session: Session, mark: Stale) -> None:
         _insert_counts(session, None)
         _insert_offered(session, None)
         _recount_peers(session, None)
+        _insert_candidates(session)
         return
+    if mark.candidates:
+        session.execute(delete(ServiceCandidates))
+        _insert_candidates(session)
     everyone_due = bool(mark.services)
     if mark.services:
         changed = sorted(mark.services)
@@ -202,8 +208,11 @@ def _figures(session: Session) -> tuple[set[Any], set[Any], set[Any]]:
     services = session.execute(
         select(ServiceLevel.service_id, ServiceLevel.land_code, ServiceLevel.level)
     ).all()
+    reusable = session.execute(
+        select(ServiceCandidates.service_id, ServiceCandidates.solutions)
+    ).all()
     return (
-        set(counts),
+        set(counts) | {("candidates", *row) for row in reusable},
         set(offered) | {("peers", *row) for row in peers},
         set(due) | {("level", *row) for row in levels} | {("service", *row) for row in services},
     )
@@ -426,6 +435,18 @@ def _recount_peers(session: Session, groups: set[tuple[str, str]] | None) -> Non
         session.execute(
             insert(P).from_select(columns, counted.where(OO.kind == kind, land == land_code))
         )
+
+
+def _insert_candidates(session: Session) -> None:
+    """service_candidates: per service, its EfA solutions that are not retired."""
+    SS = solution_service
+    counted = (
+        select(SS.c.service_id, func.count())
+        .join(Solution, Solution.id == SS.c.solution_id)
+        .where(*candidates.reusable())
+        .group_by(SS.c.service_id)
+    )
+    session.execute(insert(ServiceCandidates).from_select(["service_id", "solutions"], counted))
 
 
 def _insert_offered(session: Session, organisation_ids: list[int] | None) -> None:

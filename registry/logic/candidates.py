@@ -28,7 +28,14 @@ from registry.logic.among import among_param, dialect_of
 from registry.logic.asking import Body
 from registry.logic.constants import const, one_of
 from registry.logic.nearby import Neighbour
-from registry.models import Adoption, OfferingCount, Organisation, Solution, solution_service
+from registry.models import (
+    Adoption,
+    OfferingCount,
+    Organisation,
+    ServiceCandidates,
+    Solution,
+    solution_service,
+)
 from registry.models.vocab import MATURITY_MODELS
 
 WEIGHTS = {"status": 0.30, "maturity": 0.20, "adoption": 0.20, "nearby": 0.15, "cost": 0.15}
@@ -231,28 +238,36 @@ def _solution_columns(builder: Any) -> list[Any]:
     return [*columns, builder.ars, builder.slug, builder.name]
 
 
+def reusable() -> tuple[Any, ...]:
+    """A solution is a candidate for anyone but its builder: an EfA solution, not retired
+    (what registry.models.stats.ServiceCandidates counts)."""
+    return (Solution.efa.is_(True), Solution.status != const("retired"))
+
+
 def reusable_by(organisation_id: Any) -> tuple[Any, ...]:
     """A solution is a candidate for the organisation (an id or a bound parameter): an
     EfA solution, not retired, not its own."""
     return (
-        Solution.efa.is_(True),
-        Solution.status != const("retired"),
+        *reusable(),
         or_(Solution.builder_id.is_(None), Solution.builder_id != organisation_id),
     )
 
 
-def count_for(organisation_id: Any, service_id: Any) -> Any:
-    """How many candidates the service (a column to correlate with) has for the
-    organisation: a scalar subquery, so that a gap list counts them in its own
-    statement."""
-    SS = solution_service
-    return (
-        select(func.count())
-        .select_from(SS)
+def count_for(organisation_id: Any) -> tuple[Any, list[tuple[Any, Any]]]:
+    """How many candidates each service has for the organisation, for a statement over
+    Service: the count and what to outer-join for it (each with its `service_id` column).
+    Materialised per service (service_candidates), less those the organisation built
+    itself (a grouped lookup of its own solutions: none for most organisations)."""
+    SS, SC = solution_service, ServiceCandidates
+    built = (
+        select(SS.c.service_id, func.count().label("n"))
         .join(Solution, Solution.id == SS.c.solution_id)
-        .where(SS.c.service_id == service_id, *reusable_by(organisation_id))
-        .scalar_subquery()
+        .where(Solution.builder_id == organisation_id, *reusable())
+        .group_by(SS.c.service_id)
+        .subquery("built")
     )
+    count = func.coalesce(SC.solutions, const(0)) - func.coalesce(built.c.n, const(0))
+    return count, [(SC, SC.service_id), (built, built.c.service_id)]
 
 
 def candidates_for(

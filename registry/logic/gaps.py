@@ -201,8 +201,8 @@ def _gap_select(org: Any, count: bool) -> tuple[Select[Any], Any]:
     # The adopted solution's slug and name for the gaps' rows only: joined inside `own`,
     # every adoption of the organisation (a hundred for a city) read its solution.
     adopted = aliased(Solution)
-    total = candidates.count_for(org, Service.id) if count else literal(0)
-    return (
+    total, joined = candidates.count_for(org) if count else (literal(0), [])
+    listed = (
         select(
             *duties.SUMMARY_COLUMNS,
             due_here.c.level,
@@ -216,8 +216,10 @@ def _gap_select(org: Any, count: bool) -> tuple[Select[Any], Any]:
         .join(due_here, due_here.c.service_id == Service.id)
         .outerjoin(own, own.c.service_id == Service.id)
         .outerjoin(adopted, adopted.id == own.c.solution_id)
-        .where(not_offered(org))
-    ), adopted.slug
+    )
+    for table, service_id in joined:
+        listed = listed.outerjoin(table, service_id == Service.id)
+    return listed.where(not_offered(org)), adopted.slug
 
 
 def _offered(organisation_id: Any) -> Any:

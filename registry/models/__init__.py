@@ -14,6 +14,7 @@ from registry.models.stats import (
     OfferingCount,
     OrganisationLevel,
     OrganisationOffered,
+    ServiceCandidates,
     ServiceLevel,
 )
 from registry.models.token import ApiToken
@@ -33,6 +34,7 @@ __all__ = [
     "OrganisationLevel",
     "OrganisationOffered",
     "Service",
+    "ServiceCandidates",
     "ServiceLeikaKey",
     "ServiceLevel",
     "ServiceResponsibility",

@@ -14,6 +14,8 @@ Both follow DESIGN §2's effective offering.
 `offered_peers`: per kind and Land, how many organisations organisation_offered holds.
 `service_level`: the level executing each service in each Land (DESIGN §2), so that what
 an organisation is due for is a join of two small indexes, not a scan of the catalogue.
+`service_candidates`: per service, how many EfA solutions not retired implement it (a gap's
+`candidates_total` is this less those the asking organisation built).
 
 They are kept exact inside every write's own transaction: after each flush `_note` (on
 RegistrySession only) marks what a change can affect, and RegistrySession.commit has
@@ -173,6 +175,22 @@ class OfferedPeers(Base):
     organisations: Mapped[int] = mapped_column(Integer)
 
 
+class ServiceCandidates(Base):
+    """How many reuse candidates (EfA, not retired: registry.logic.candidates.reusable_by
+    without the builder's exclusion) each service has, for the services with any. The bare
+    gap list counted them per gap, a correlated count over solution_service and solution
+    for each of some ninety gaps of a city: a third of its statement. Rebuilt whole (a few
+    hundred rows) when a solution is created, deleted, or changes its EfA flag, status or
+    services."""
+
+    __tablename__ = "service_candidates"
+
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    solutions: Mapped[int] = mapped_column(Integer)
+
+
 @dataclass
 class Stale:
     """What the figures must be recounted for before this transaction commits."""
@@ -196,6 +214,8 @@ class Stale:
     services: set[int] = field(default_factory=set)
     # Renamed organisations: the name copied into their due_offering rows.
     renamed: set[int] = field(default_factory=set)
+    # A solution new, deleted, or its EfA flag, status or services changed: service_candidates.
+    candidates: bool = False
 
     def __bool__(self) -> bool:
         return bool(
@@ -208,6 +228,7 @@ class Stale:
             or self.subtrees
             or self.reached_by
             or self.renamed
+            or self.candidates
         )
 
 
@@ -217,6 +238,7 @@ def stale(session: Session) -> Stale:
 
 ADOPTION_FIELDS = ("organisation_id", "solution_id", "status", "scope")
 SOLUTION_FIELDS = ("status", "builder_id", "services")
+CANDIDATE_FIELDS = ("efa", "status", "services")  # what service_candidates counts by
 ORGANISATION_FIELDS = ("kind", "land_code", "duty_rows")
 # Kinds whose change moves more than the organisation's own rows (see _note_organisation).
 AREA_KINDS = {"gemeindeverband", "kreis", "regierungsbezirk"}
@@ -245,6 +267,8 @@ def _note_adoption(mark: Stale, adoption: Adoption, state: str) -> None:
 
 
 def _note_solution(mark: Stale, solution: Solution, state: str) -> None:
+    if state != "dirty" or _changed(solution, CANDIDATE_FIELDS):
+        mark.candidates = True
     if state == "dirty" and not _changed(solution, SOLUTION_FIELDS):
         return
     mark.solutions.add(solution.id)
