@@ -17,7 +17,7 @@ from registry.api.analysis_schemas import (
     GapsSchema,
     ScorecardSchema,
 )
-from registry.logic import analysis, budget
+from registry.logic import analysis, budget, gaps
 from registry.logic.costs import CostUnavailable
 from registry.models import Organisation, Service, Solution
 from tests.test_analysis_statements import grow, small  # noqa: F401  (fixture)
@@ -30,11 +30,12 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
     seen = {"candidates": 0, "blocked": 0, "unpriced": 0, "costs": 0, "cost_errors": 0}
     seen |= {"budget_lines": 0, "uncovered": 0, "offered": 0, "ranked": 0}
     seen |= {"coverage_solutions": 0, "coverage_nobody_due": 0}
+    seen |= {"bare_in_progress": 0, "bare_counted": 0}
     with app.test_request_context():
         for org in organisations:
             for sort in ("score", "cost"):
-                view = analysis.gaps_view(session, org, years=3, sort=sort, top=3)
-                assert render.gaps(view) == GapsSchema().dump(view)
+                found = gaps.gaps(session, org, years=3, sort=sort, top=3)
+                assert render.gaps(found, 3) == GapsSchema().dump(analysis.gaps_answer(found, 3))
                 view = analysis.candidates_view(session, org, years=5, sort=sort)
                 assert render.candidates(view) == CandidatesSchema().dump(view)
                 for item in view["services"]:
@@ -42,6 +43,10 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
                         seen["candidates"] += 1
                         seen["blocked"] += c.blocked_reason is not None
                         seen["unpriced"] += c.cost is None
+            bare = gaps.bare(session, org.key)  # the bare list: its own statement
+            assert render.gaps(bare, 0) == GapsSchema().dump(analysis.gaps_answer(bare, 0))
+            seen["bare_in_progress"] += bool(bare.in_progress)
+            seen["bare_counted"] += any(bare.totals.values())
             view = analysis.scorecard_view(session, org)
             assert render.scorecard(view) == ScorecardSchema().dump(view)
             seen["offered"] += len(view["offered_services"])

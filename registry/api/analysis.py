@@ -59,10 +59,9 @@ class Gaps(MethodView):
         """
         session = get_session()
         if not gaps.priced(args["top"], args["sort"]):  # the bare list: one statement
-            return render.json_response(render.gaps(analysis.bare_gaps_view(session, org)))
-        found = asking(session, org)
-        view = analysis.gaps_view(session, found, **args)
-        return render.json_response(render.gaps(view))
+            return render.json_response(render.gaps(gaps.bare(session, org), 0))
+        found = gaps.gaps(session, asking(session, org), **args)
+        return render.json_response(render.gaps(found, args["top"]))
 
 
 @blp.route("/organisations/<org>/candidates")

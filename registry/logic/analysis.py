@@ -38,16 +38,12 @@ def gaps_view(
     start: date | None = None,
 ):
     found = gaps.gaps(session, org, years=years, sort=sort, start=start, top=top)
-    return _gaps_answer(found, top)
+    return gaps_answer(found, top)
 
 
-def bare_gaps_view(session: Session, key: str):
-    """The gap answer with no candidate shown or priced (top=0, not sorted by cost) for
-    the organisation with this key: one statement, the lookup included (gaps.bare)."""
-    return _gaps_answer(gaps.bare(session, key), 0)
-
-
-def _gaps_answer(found: gaps.Gaps, top: int | None):
+def gaps_answer(found: gaps.Gaps, top: int | None):
+    """A gap answer as GapsSchema dumps it (the pages read it so too); the API renders
+    `found` itself (registry.api.render.gaps), which tests/test_render.py checks."""
     return {
         "organisation": found.organisation,
         "due": found.due,
