@@ -34,6 +34,7 @@ from flask import Response, current_app, g, request
 
 from registry.api import answer_cache
 from registry.db import LAST_AUDIT_ID_SQL, get_db, get_session
+from registry.logic import driver
 
 RECORD, SEQUENCE = "record", "sequence"
 CONDITIONAL_METHODS = ("GET", "HEAD")
@@ -58,7 +59,8 @@ def sequence_etag(dated: bool = False) -> str:
     else:
         # By its text on the session's connection, which the answer then reads on: the
         # ORM's execution path, and Core's, cost more than the statement.
-        last = get_session().connection().exec_driver_sql(LAST_AUDIT_ID_SQL).scalar()
+        rows = driver.execute(get_session().connection(), LAST_AUDIT_ID_SQL, {})
+        last = rows[0][0] if rows else None
     day = f"-{date.today():%Y%m%d}" if dated else ""
     return f'"s{last or 0}{day}-{question_digest()}"'
 
