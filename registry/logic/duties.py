@@ -151,15 +151,16 @@ def service_levels(service_ids: list[int] | None = None) -> Subquery:
     return stmt.subquery("service_levels")
 
 
-def due_services(organisation_id: Any) -> Subquery:
+def due_services(organisation_id: Any, *where: Any) -> Subquery:
     """(service_id, level) for every service the organisation is due for: its carried
     levels (organisation_level) joined with the services' levels in its Land
-    (service_level), both materialised: two index lookups."""
+    (service_level), both materialised: two index lookups. `where`: conditions on
+    ServiceLevel.service_id that narrow them (registry.logic.gaps: not offered)."""
     L, S = OrganisationLevel, ServiceLevel
     return (
         select(S.service_id, S.level)
         .join(L, and_(L.land_code == S.land_code, L.level == S.level))
-        .where(L.organisation_id == organisation_id)
+        .where(L.organisation_id == organisation_id, *where)
         .subquery("due_services")
     )
 

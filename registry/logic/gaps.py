@@ -33,6 +33,7 @@ from registry.models import (
     Organisation,
     OrganisationOffered,
     Service,
+    ServiceLevel,
     ServiceResponsibility,
     Solution,
     solution_service,
@@ -64,12 +65,12 @@ class Gaps:
         return self.due - len(self.services)
 
 
-def not_offered(organisation_id: Any):  # type: ignore[no-untyped-def]
-    """The current `Service` row, due for the organisation (an id or a bound parameter),
-    is not offered by it: no due_offering row (one index lookup; the materialised
-    effective offering)."""
+def not_offered(organisation_id: Any, service_id: Any = Service.id):  # type: ignore[no-untyped-def]
+    """The service (by default the current `Service` row), due for the organisation (an
+    id or a bound parameter), is not offered by it: no due_offering row (one index
+    lookup; the materialised effective offering)."""
     D = DueOffering
-    return ~exists().where(D.organisation_id == organisation_id, D.service_id == Service.id)
+    return ~exists().where(D.organisation_id == organisation_id, D.service_id == service_id)
 
 
 def priced(top: int | None, sort: str) -> bool:
@@ -196,7 +197,10 @@ def _gap_statement(count: bool) -> Select[Any]:
 def _gap_select(org: Any, count: bool) -> tuple[Select[Any], Any]:
     """The gap rows of the organisation `org` (an id or an expression), unordered, and
     the adopted solution's slug column (the second sort key)."""
-    due_here = duties.due_services(org)
+    # The gaps first (due, not offered), then their services, counts and adoptions: with
+    # the condition on the outer statement, PostgreSQL joined every due service's rows
+    # (and looked up the solution of each adoption for them) before dropping the offered.
+    due_here = duties.due_services(org, not_offered(org, ServiceLevel.service_id))
     own = _started(org)
     # The adopted solution's slug and name for the gaps' rows only: joined inside `own`,
     # every adoption of the organisation (a hundred for a city) read its solution.
@@ -219,7 +223,7 @@ def _gap_select(org: Any, count: bool) -> tuple[Select[Any], Any]:
     )
     for table, service_id in joined:
         listed = listed.outerjoin(table, service_id == Service.id)
-    return listed.where(not_offered(org)), adopted.slug
+    return listed, adopted.slug
 
 
 def _offered(organisation_id: Any) -> Any:
