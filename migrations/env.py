@@ -5,7 +5,7 @@ from sqlalchemy import Connection, Engine
 
 import registry.models  # noqa: F401  (registers every table on the metadata)
 from registry.config import database_url
-from registry.db import Base, make_engine
+from registry.db import Base, make_engine, sqlite_pragma
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,22 +24,15 @@ def run_with(connection: Connection) -> None:
         # the DROP would cascade to every row referring to it (a solution's services,
         # adoptions, URL patterns). The pragma only works outside a transaction.
         # (On the driver's connection: SQLAlchemy's would BEGIN first, see registry.db.)
-        _pragma(connection, "foreign_keys=OFF")
+        sqlite_pragma(connection, "foreign_keys=OFF")
     with context.begin_transaction():
         context.run_migrations()
-
-
-def _pragma(connection: Connection, setting: str) -> None:
-    raw = connection.connection.driver_connection
-    # Inside a transaction SQLite ignores it; a caller's open transaction is left alone.
-    if raw is not None and not raw.in_transaction:
-        raw.execute(f"PRAGMA {setting}")
 
 
 def _foreign_keys_back_on(connection: Connection) -> None:
     """After the commit: the connection goes back to a pool that expects them on."""
     if connection.dialect.name == "sqlite":
-        _pragma(connection, "foreign_keys=ON")
+        sqlite_pragma(connection, "foreign_keys=ON")
 
 
 def run_online() -> None:

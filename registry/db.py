@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -85,6 +85,17 @@ def _ping_when_idle(engine: Engine) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:  # the pool retries with a new connection
             raise DisconnectionError() from error
+
+
+def sqlite_pragma(connection: Connection, setting: str) -> None:
+    """A PRAGMA on an SQLite connection outside a transaction (inside one SQLite ignores
+    it; a caller's open transaction is left alone); nothing on PostgreSQL. On the
+    driver's connection: SQLAlchemy's would BEGIN first."""
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute(f"PRAGMA {setting}")
 
 
 def _make_sqlite_sane(engine: Engine) -> None:

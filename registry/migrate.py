@@ -26,42 +26,50 @@ def upgrade(url: str, revision: str = "head") -> None:
     Migrations change what the figures depend on (who is due, per Land) but must not run
     the app's queries themselves: those are written for the newest schema. So the figures
     are counted here, once, with the code that matches the schema just reached.
+
+    The migrations and the recount are one transaction. Committed apart, a recount that
+    failed or was stopped (a container killed during its start: the recount takes most of
+    a minute at Germany size) left the schema at the head with the figures of the old
+    one, and the next upgrade, finding nothing to migrate, never counted them.
     """
-    config = alembic_config(url=url)
-    before = _revision(url)
-    command.upgrade(config, revision)
-    head = ScriptDirectory.from_config(config).get_current_head()
-    if _revision(url) == head and before != head:
-        _recount_everything(url, existing=before is not None)
-
-
-def _revision(url: str) -> str | None:
-    from registry.db import make_engine
+    from registry.db import make_engine, sqlite_pragma
 
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            # SQLite: before the transaction, where the pragma is ignored (migrations/env.py)
+            sqlite_pragma(connection, "foreign_keys=OFF")
+            try:
+                with connection.begin():
+                    before = _revision(connection)
+                    config = alembic_config(connection=connection)
+                    command.upgrade(config, revision)  # in this transaction (env.py)
+                    head = ScriptDirectory.from_config(config).get_current_head()
+                    if _revision(connection) == head and before != head:
+                        _recount_everything(connection, existing=before is not None)
+            finally:
+                sqlite_pragma(connection, "foreign_keys=ON")
     finally:
         engine.dispose()
 
 
-def _recount_everything(url: str, *, existing: bool) -> None:
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _recount_everything(connection: Connection, *, existing: bool) -> None:
     from sqlalchemy import update
 
-    from registry.db import make_engine
     from registry.logic import aggregates
     from registry.models import AuditCounter
     from registry.models.stats import Stale
 
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session, session.begin():
-            aggregates.recount(session, Stale(everything=True))
-            if existing:  # a migration can change what answers mean: none stays current
-                session.execute(update(AuditCounter).values(last_id=AuditCounter.last_id + 1))
-    finally:
-        engine.dispose()
+    # A savepoint in the caller's transaction, which commits it with the migrations.
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        aggregates.recount(session, Stale(everything=True))
+        if existing:  # a migration can change what answers mean: none stays current
+            session.execute(update(AuditCounter).values(last_id=AuditCounter.last_id + 1))
+        session.commit()
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -166,3 +166,46 @@ def test_0007_downgrade_refuses_prices_the_old_models_cannot_hold(alembic_runner
     with alembic_engine.connect() as connection:  # nothing was lost
         stored = connection.execute(text("SELECT prices FROM solution")).scalar_one()
     assert (json.loads(stored) if isinstance(stored, str) else stored) == [period]
+
+
+def test_an_interrupted_recount_leaves_the_schema_to_migrate_again(backend, tmp_path, monkeypatch):
+    """The migrations and the figures' recount are one transaction (registry.migrate):
+    a recount that fails (or is stopped) takes the migrations with it, so the next
+    upgrade migrates and recounts again instead of finding the head with old figures."""
+    from registry import migrate
+    from registry.logic import aggregates
+
+    url = fresh_database_url(backend, run_database_name("recount"), tmp_path)
+    counted = aggregates.recount
+    calls: list[str] = []
+
+    def failing(session, mark):  # the process stopped during the recount
+        raise RuntimeError("stopped")
+
+    def watched(session, mark):
+        calls.append("recount")
+        counted(session, mark)
+
+    try:
+        migrate.upgrade(url, "0013")  # short of the head: nothing recounted
+        monkeypatch.setattr(aggregates, "recount", failing)
+        with pytest.raises(RuntimeError, match="stopped"):
+            migrate.upgrade(url)
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                version = connection.execute(text("SELECT version_num FROM alembic_version"))
+                assert version.scalar() == "0013"
+            assert "service_candidates" not in inspect(engine).get_table_names()
+        finally:
+            engine.dispose()
+        monkeypatch.setattr(aggregates, "recount", watched)
+        migrate.upgrade(url)
+        assert calls == ["recount"]
+        engine = make_engine(url)
+        try:
+            assert "service_candidates" in inspect(engine).get_table_names()
+        finally:
+            engine.dispose()
+    finally:
+        drop_database(backend, url)
