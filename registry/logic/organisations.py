@@ -130,44 +130,6 @@ def _listing(kind: bool, land: bool, ags: bool, parent: bool, name: bool) -> Pag
     return Paged.of(stmt)
 
 
-RECORD_COLUMNS = (
-    "id",
-    "ars",
-    "slug",
-    "name",
-    "kind",
-    "land_code",
-    "parent_id",
-    "population",
-    "population_date",
-    "source",
-    "version",
-    "created_at",
-    "updated_at",
-)
-
-
-@cache
-def _record_listing(
-    dialect: str, kind: bool, land: bool, ags: bool, parent: bool, name: bool
-) -> Paged:
-    shape = (kind, land, ags, parent, name)
-    # The page's organisations first (filter, order, limit), then their parents and duties
-    # for those fifty only: joined before the limit, the parents of every match were read.
-    columns = (getattr(Organisation, c) for c in RECORD_COLUMNS)
-    window = (
-        _filtered(select(*columns, func.count().over().label("total")), *shape)
-        .limit(bindparam("limit", type_=Integer))
-        .offset(bindparam("offset", type_=Integer))
-        .subquery("page")
-    )
-    page = _with_parent_and_duties(dialect, window).order_by(
-        window.c.ars.is_(None), window.c.ars, window.c.slug
-    )
-    counted = _filtered(select(Organisation.id), *shape).order_by(None).subquery()
-    return Paged(select(func.count()).select_from(counted), page)
-
-
 class RecordRow(NamedTuple):
     """An organisation record as `record` reads it: RECORD_COLUMNS, its parent's key and
     name, its explicit duties comma-joined (the columns of list_organisations' rows)."""
@@ -189,6 +151,32 @@ class RecordRow(NamedTuple):
     parent_slug: str | None
     parent_name: str | None
     duties: str | None
+
+
+# The organisation's own columns, as RecordRow orders them; the record and list statements
+# add its parent's key and name and its duties.
+RECORD_COLUMNS = RecordRow._fields[: RecordRow._fields.index("parent_ars")]
+
+
+@cache
+def _record_listing(
+    dialect: str, kind: bool, land: bool, ags: bool, parent: bool, name: bool
+) -> Paged:
+    shape = (kind, land, ags, parent, name)
+    # The page's organisations first (filter, order, limit), then their parents and duties
+    # for those fifty only: joined before the limit, the parents of every match were read.
+    columns = (getattr(Organisation, c) for c in RECORD_COLUMNS)
+    window = (
+        _filtered(select(*columns, func.count().over().label("total")), *shape)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("page")
+    )
+    page = _with_parent_and_duties(dialect, window).order_by(
+        window.c.ars.is_(None), window.c.ars, window.c.slug
+    )
+    counted = _filtered(select(Organisation.id), *shape).order_by(None).subquery()
+    return Paged(select(func.count()).select_from(counted), page)
 
 
 def record(session: Session, key: str) -> RecordRow:
