@@ -74,11 +74,11 @@ class ServiceLevel(Base):
 class DueOffering(Base):
     __tablename__ = "due_offering"
     # The key leads with the organisation (its gaps, its offered count); one index with
-    # the service (its coverage per Land; covering, so that counting reads only it). Two
+    # the service (its coverage per Land; covering, so that counting reads only it). Three
     # answer "who near me runs it, by name" (registry.logic.nearby) as an ordered range
-    # per (solution, service) read from the index alone: one in a Regierungsbezirk (or
-    # Kreis), one in a Land, the latter also serving a recount's delete by solution and
-    # a candidate's adopters in a Land.
+    # per (solution, service) read from the index alone: one in a Kreis, one in a
+    # Regierungsbezirk (or Kreis), one in a Land, the last also serving a recount's
+    # delete by solution and a candidate's adopters in a Land.
     __table_args__ = (
         Index(
             "ix_due_offering_service_id_land_code",
@@ -86,6 +86,14 @@ class DueOffering(Base):
             "land_code",
             "organisation_id",
             "solution_id",
+        ),
+        Index(
+            "ix_due_offering_kreis_nearest",
+            "kreis_id",
+            "solution_id",
+            "service_id",
+            "name",
+            "organisation_id",
         ),
         Index(
             "ix_due_offering_area_nearest",
