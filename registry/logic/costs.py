@@ -90,8 +90,7 @@ class CostUnavailable(Invalid):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class YearCost:
+class YearCost(NamedTuple):  # a NamedTuple: a gap answer prices 300-400 years
     year: int
     months: int  # charged months: 12, or fewer in a pro-rata first year
     cents: int
@@ -130,7 +129,7 @@ class Estimate:
             "start": self.start,
             "total_cents": self.total_cents,
             "paid_by": self.paid_by,
-            "per_year": [vars(y) for y in self.per_year],
+            "per_year": [y._asdict() for y in self.per_year],
             "basis": self.basis,
         }
 
@@ -200,6 +199,7 @@ def estimate(
     per_year: list[YearCost] = []
     described: set[str | None] = set()
     priced: dict[int, tuple[Fraction, str]] = {}  # a period's full year, computed once
+    charged: dict[tuple[int, int], int] = {}  # its cents for so many months, rounded once
 
     def payable(period: dict[str, Any]) -> tuple[Fraction, str]:
         if id(period) not in priced:
@@ -215,7 +215,10 @@ def estimate(
             signed = contracted_on or start
             months = 13 - signed.month if signed.year == start.year else 12
         exact, words = payable(period)
-        cents = round_half_up(exact if months == 12 else exact * months / 12)
+        cents = charged.get((id(period), months))
+        if cents is None:
+            cents = round_half_up(exact if months == 12 else exact * months / 12)
+            charged[id(period), months] = cents
         per_year.append(YearCost(year, months, cents, period["valid_from"], known))
         if period["valid_from"] not in described:
             described.add(period["valid_from"])
