@@ -73,6 +73,12 @@ def test_quick_benchmark_writes_its_report(tmp_path):
         "304": report["revalidate"]["c1"]["requests"]
     }
     assert len(report["memory_mb"]) == 2 and all(m > 10 for m in report["memory_mb"].values())
+    side = report["interleaved"]
+    assert side["rounds"] == 2 and side["figures"]["errors"]["high"] == 0
+    for name, figure in side["figures"].items():
+        assert len(figure["rounds"]) == 2, name
+        assert name == "errors" or figure["low"] > 0, name
+    assert sum(t["target"].startswith("side by side: ") for t in report["targets"]) == 9
     assert report["targets"] and "| gaps |" in (tmp_path / "report.md").read_text()
     assert wrote.returncode == 0, wrote.stdout[-3000:] + wrote.stderr[-3000:]
     timings = json.loads((tmp_path / "writes.json").read_text())

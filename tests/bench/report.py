@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from interleaved import TARGETS as SIDE_BY_SIDE
+
 SCALING = ("gaps", "gaps_bare", "candidates", "cost", "coverage")
 
 
@@ -61,6 +63,9 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
             "x",
             higher=True,
         )
+    side = result["interleaved"]["figures"]
+    for name, limit, higher in SIDE_BY_SIDE:
+        check(f"side by side: {name}", side[name]["median"], limit, "x", higher=higher)
     for pid, peak in result["memory_mb"].items():
         check(f"worker {pid}: peak memory", peak, 200, "MB")
     return out
@@ -140,6 +145,22 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {row['latency_ratio']:.2f} | {row['registry_c8_rps']:.0f} "
             f"| {row['datasette_c8_rps']:.0f} | {row['throughput_ratio']:.2f} |"
         )
+    side = result["interleaved"]
+    lines += [
+        "",
+        f"Side by side: the registry (cold), the bare route and Datasette served at once, "
+        f"measured in turns over {side['rounds']} rounds (tests/bench/interleaved.py); each "
+        "ratio is taken within its round: the median over the rounds, the lowest and "
+        "the highest.",
+        "",
+        "| figure | median round | lowest | highest |",
+        "|---|---|---|---|",
+    ]
+    for name, figure in side["figures"].items():
+        if name != "errors":
+            lines.append(
+                f"| {name} | {figure['median']:.2f} | {figure['low']:.2f} | {figure['high']:.2f} |"
+            )
     memory = ", ".join(f"{peak:.0f} MB" for peak in result["memory_mb"].values())
     lines += ["", f"Peak memory per registry worker: {memory}.", "", "## Targets", ""]
     for t in result["targets"]:

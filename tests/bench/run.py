@@ -25,6 +25,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))  # siblings, when run as a script
 
 import floor  # noqa: E402
+import interleaved  # noqa: E402
 import peer  # noqa: E402
 import psycopg  # noqa: E402
 import report  # noqa: E402
@@ -33,7 +34,15 @@ import servers  # noqa: E402
 # `sample`: organisations per kind the analysis requests are drawn from (every kind, all
 # Länder), so that no cache or buffer flatters the figures; c1 covers each of them once.
 MODES = {
-    "quick": {"profile": "quick", "c1": 60, "c8": 120, "warmup": 8, "land": "12", "sample": 12},
+    "quick": {
+        "profile": "quick",
+        "c1": 60,
+        "c8": 120,
+        "warmup": 8,
+        "land": "12",
+        "sample": 12,
+        "rounds": 2,
+    },
     "germany": {
         "profile": "germany",
         "c1": 260,
@@ -41,6 +50,7 @@ MODES = {
         "warmup": 16,
         "land": "09",
         "sample": 50,
+        "rounds": 7,  # interleaved side by side (interleaved.py); odd: a median round
     },
 }
 KINDS = ("gemeinde", "gemeindeverband", "kreisfreie_stadt", "kreis", "land")
@@ -83,14 +93,14 @@ def main() -> int:
     print("floor: capturing and replaying each endpoint's SQL", flush=True)
     # Over the same paths the load generator asks (up to 40 of them, evenly spread): one
     # organisation's SQL is no floor for another's answer.
+    captured = {
+        endpoint: [floor.capture(app, path) for path in paths[:: max(1, len(paths) // 40)]]
+        for endpoint, paths in endpoints.items()
+    }
     with floor.connect(pg_url) as replaying:  # one for all, in the load generator's order
         sql = {
-            endpoint: floor.replay(
-                replaying,
-                [floor.capture(app, path) for path in paths[:: max(1, len(paths) // 40)]],
-                mode["c1"],
-            )
-            for endpoint, paths in endpoints.items()
+            endpoint: floor.replay(replaying, statements, mode["c1"])
+            for endpoint, statements in captured.items()
         }
     result: dict[str, Any] = {
         "mode": "quick" if args.quick else "germany",
@@ -193,6 +203,22 @@ def main() -> int:
                         "throughput_ratio": ours["c8"]["rps"] / theirs["c8"]["rps"],
                     }
             result["peer_raw"] = {**result.get("peer_raw", {}), question: theirs}
+    print("side by side: interleaved rounds", flush=True)
+    result["interleaved"] = side_by_side(
+        args.out,
+        sa_url,
+        pg_url,
+        sqlite_file,
+        metadata,
+        mode,
+        {
+            "gaps": endpoints["gaps"],
+            "gaps_bare": endpoints["gaps_bare"],
+            "datasette": questions["gaps"][1],
+        },
+        captured,
+        etags,
+    )
     report.write(args.out, result)
     print((args.out / "report.md").read_text())
     rows = {
@@ -201,10 +227,63 @@ def main() -> int:
         "bare": result["bare"],
     }
     errors = [name for name, row in rows.items() if row["c1"]["errors"] or row["c8"]["errors"]]
+    if result["interleaved"]["figures"]["errors"]["high"]:
+        errors.append("side by side")
     if errors:
         print(f"requests failed: {', '.join(errors)}", file=sys.stderr)
         return 1
     return 0
+
+
+def side_by_side(
+    out: Path,
+    sa_url: str,
+    pg_url: str,
+    sqlite_file: Path,
+    metadata: Path,
+    mode: dict[str, Any],
+    paths: dict[str, list[str]],
+    captured: dict[str, list[list[tuple[str, Any]]]],
+    etags: Path,
+) -> dict[str, Any]:
+    """The registry (cold), the bare route and Datasette at once, measured in turns
+    (interleaved.py)."""
+    logs = out / "logs"
+    ports = {"registry": servers.free_port(), "bare": servers.free_port()}
+    ports["datasette"] = servers.free_port()
+    cold_env = {"REGISTRY_DATABASE_URL": sa_url, "REGISTRY_ANSWER_CACHE_MB": "0"}
+    with (
+        servers.serve(
+            servers.gunicorn("registry.wsgi:app", ports["registry"], ROOT),
+            ports["registry"],
+            "/health",
+            cold_env,
+            logs / "registry-side-by-side.log",
+        ),
+        servers.serve(
+            servers.gunicorn("bare_app:app", ports["bare"], HERE),
+            ports["bare"],
+            "/bare",
+            {},
+            logs / "bare-side-by-side.log",
+        ),
+        servers.serve(
+            servers.datasette(sqlite_file, metadata, ports["datasette"]),
+            ports["datasette"],
+            "/-/versions.json",
+            {},
+            logs / "datasette-side-by-side.log",
+        ),
+        floor.connect(pg_url) as replaying,
+    ):
+
+        def run(port: int, asked: list[str], c: str, etags: Path | None = None) -> Any:
+            return load(port, asked, c, mode, cap=120, etags=etags)
+
+        def replay(endpoint: str) -> dict[str, float]:
+            return floor.replay(replaying, captured[endpoint], mode["c1"])
+
+        return interleaved.rounds(run, replay, ports, paths, mode["rounds"], etags)
 
 
 def registry_cli(url: str, *args: str) -> str:
