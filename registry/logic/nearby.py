@@ -174,9 +174,9 @@ PAIRS = ("pair_solutions", "pair_services")
 @cache
 def _nearest_rows() -> tuple[Any, tuple[Any, ...]]:
     """Per wanted pair, the first SHOWN due adopters by distance class and name, named:
-    up to SHOWN from each class as LIMITs over the area and Land indexes
-    (ix_due_offering_area_nearest, _land_nearest), the first SHOWN of those, in (pair,
-    class, name) order."""
+    up to SHOWN from each class as LIMITs over the Kreis, area and Land indexes
+    (ix_due_offering_kreis_nearest, _area_nearest, _land_nearest), the first SHOWN of
+    those, in (pair, class, name) order."""
     D = DueOffering
     org = bindparam("org", type_=Integer)
     firsts = bindparam(PAIRS[0], type_=ARRAY(Integer))
@@ -216,8 +216,8 @@ def _nearest_rows() -> tuple[Any, tuple[Any, ...]]:
     in_area = and_(here.c.area_id.is_not(None), D.area_id == here.c.area_id)
     ranges: Any = union_all(
         # The Kreis lies in the area: its own index (ix_due_offering_kreis_nearest), not
-        # the area's, where a city's Kreis range filtered 80 rows of its Regierungsbezirk
-        # per candidate to find its first five.
+        # the area's, where a Verbandsgemeinde's Kreis range read 80 entries of its
+        # Regierungsbezirk per candidate to find three.
         first(0, here.c.kreis_id.is_not(None), D.kreis_id == here.c.kreis_id),
         first(
             1, in_area, or_(here.c.kreis_id.is_(None), D.kreis_id.is_distinct_from(here.c.kreis_id))

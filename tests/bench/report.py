@@ -153,7 +153,7 @@ def markdown(result: dict[str, Any]) -> str:
         "ratio is taken within its round: the median over the rounds, the lowest and "
         "the highest.",
         "",
-        "| figure | median round | lowest | highest |",
+        "| figure | median over the rounds | lowest | highest |",
         "|---|---|---|---|",
     ]
     for name, figure in side["figures"].items():
