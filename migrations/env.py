@@ -19,20 +19,12 @@ def run_with(connection: Connection) -> None:
         render_as_batch=sqlite,  # SQLite cannot ALTER much
         compare_type=True,
     )
-    if sqlite:
-        # A batch migration rebuilds a table: copy, DROP, rename. With foreign keys on,
-        # the DROP would cascade to every row referring to it (a solution's services,
-        # adoptions, URL patterns). The pragma only works outside a transaction.
-        # (On the driver's connection: SQLAlchemy's would BEGIN first, see registry.db.)
-        sqlite_pragma(connection, "foreign_keys=OFF")
+    # SQLite: a batch migration rebuilds a table: copy, DROP, rename. With foreign keys
+    # on, the DROP would cascade to every row referring to it (a solution's services,
+    # adoptions, URL patterns). The pragma only works outside a transaction.
+    sqlite_pragma(connection, "foreign_keys=OFF")
     with context.begin_transaction():
         context.run_migrations()
-
-
-def _foreign_keys_back_on(connection: Connection) -> None:
-    """After the commit: the connection goes back to a pool that expects them on."""
-    if connection.dialect.name == "sqlite":
-        sqlite_pragma(connection, "foreign_keys=ON")
 
 
 def run_online() -> None:
@@ -47,7 +39,7 @@ def run_online() -> None:
                 connection.commit()
             finally:  # also after a failed migration: the pool expects them on
                 connection.rollback()
-                _foreign_keys_back_on(connection)
+                sqlite_pragma(connection, "foreign_keys=ON")
         return
     url = config.attributes.get("url") or database_url("instance")
     engine = make_engine(url)

@@ -117,8 +117,9 @@ def _gap_rows(
     columns. Organisations without gaps ask for the offered count alone."""
     rows = driver.rows(session, _gap_statement(count), {"org": org.id})
     if not rows:
-        offered = driver.rows(session, _offered_statement(), {"org": org.id})
-        return [], {}, {}, (offered[0][0] if offered else None) or 0
+        # One row, NULL for an organisation due for nothing.
+        (offered,) = driver.rows(session, _offered_statement(), {"org": org.id})[0]
+        return [], {}, {}, offered or 0
     return (*_parsed(rows), rows[0][6] or 0)
 
 
