@@ -218,6 +218,40 @@ def test_a_price_change_inside_the_years_and_an_unknown_later_price(client, worl
     assert "(valid until 2026-12-31)" in body["basis"]
 
 
+def test_a_gap_between_periods_then_an_open_one_for_the_remaining_years(client, world):
+    prices = [
+        {
+            "valid_to": "2025-12-31",
+            "onboarding_fee_cents": 100_000,
+            "first_year": "pro_rata",
+            "components": [{"key": "flat", "amount_cents": 1_200_000}],
+        },
+        {
+            "valid_from": "2026-07-01",
+            "components": [{"key": "flat", "amount_cents": 1_500_000, "label": "Betrieb"}],
+        },
+    ]
+    _solution(client, "luecke", prices=prices)
+    body = _cost(client, "luecke", BOCHUM, start="2025-10-01", years=4)
+    # 2025: October-December, 3/12 of 12.000 € = 300,000; on 1 January 2026 no period is
+    # in force, the 2025 price continues; from 2027 the open period, every year.
+    assert [
+        (y["year"], y["months"], y["cents"], y["price_valid_from"], y["price_known"])
+        for y in body["per_year"]
+    ] == [
+        (2025, 3, 300_000, None, True),
+        (2026, 12, 1_200_000, None, False),
+        (2027, 12, 1_500_000, "2026-07-01", True),
+        (2028, 12, 1_500_000, "2026-07-01", True),
+    ]
+    assert body["total_cents"] == 100_000 + 300_000 + 1_200_000 + 2 * 1_500_000  # 4,600,000
+    basis = body["basis"]
+    assert "no price published for 2026 yet" in basis
+    # A single component keeps its label; the open period is described once.
+    assert basis.count("from 2027: Betrieb: flat annual fee 15.000,00 €") == 1
+    assert "2028" not in basis
+
+
 KOENIGSTEIN = {
     "model": "koenigstein",
     "total_annual_cost_cents": 40_000_000,

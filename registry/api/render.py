@@ -81,7 +81,7 @@ def service_summary(service: Service | LocalService) -> dict[str, Any]:
 
 
 def estimate(found: Estimate | None) -> dict[str, Any] | None:
-    return jsonable_estimate(found.as_dict()) if found is not None else None
+    return found.as_dict(iso=True) if found is not None else None
 
 
 def jsonable_estimate(figures: dict[str, Any]) -> dict[str, Any]:

@@ -139,6 +139,18 @@ class DueOffering(Base):
 
 class OfferingCount(Base):
     __tablename__ = "offering_count"
+    # A candidate's adopters, all and in a Land, read from the index alone (a gap answer
+    # sums a pair's rows of every Land for each of up to 350 candidates: by the primary
+    # key that read each row from the table, 14 pages per candidate instead of 2).
+    __table_args__ = (
+        Index(
+            "ix_offering_count_counts",
+            "solution_id",
+            "service_id",
+            "land_code",
+            "organisations",
+        ),
+    )
 
     solution_id: Mapped[int] = mapped_column(
         ForeignKey("solution.id", ondelete="CASCADE"), primary_key=True
