@@ -139,9 +139,10 @@ class DueOffering(Base):
 
 class OfferingCount(Base):
     __tablename__ = "offering_count"
-    # A candidate's adopters, all and in a Land, read from the index alone (a gap answer
-    # sums a pair's rows of every Land for each of up to 350 candidates: by the primary
-    # key that read each row from the table, 14 pages per candidate instead of 2).
+    # A candidate's adopters, all and in a Land, read from the index alone: a gap answer
+    # sums a pair's rows of every Land for each of up to 350 candidates, and by the
+    # primary key each row was read from the table as well (a Verbandsgemeinde's 351
+    # candidates: 1,033 pages -> 716; 4,954 while the rows lay scattered).
     __table_args__ = (
         Index(
             "ix_offering_count_counts",
