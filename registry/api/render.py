@@ -99,8 +99,20 @@ def neighbour(n: Neighbour) -> dict[str, Any]:
     }
 
 
-def candidate(c: Candidate) -> dict[str, Any]:
+def _neighbour(n: Neighbour, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    # By identity: the objects outlive the rendering, so an id is not reused meanwhile.
+    found = seen.get(id(n))
+    if found is None:
+        found = seen[id(n)] = neighbour(n)
+    return found
+
+
+def candidate(c: Candidate, seen: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """`seen`: the neighbours rendered so far in this answer, by object (an answer names
+    the same adopters for many candidates: registry.logic.nearby.named_and_similar)."""
     solution = c.solution
+    if seen is None:
+        seen = {}
     return {
         "solution": solution.slug,
         "solution_name": solution.name,
@@ -125,8 +137,8 @@ def candidate(c: Candidate) -> dict[str, Any]:
         "blocked_reason": c.blocked_reason,
         "adopters": c.adopters,
         "adopters_in_land": c.adopters_in_land,
-        "nearby_adopters": [neighbour(n) for n in c.nearby],
-        "similar_adopters": [neighbour(n) for n in c.similar],
+        "nearby_adopters": [_neighbour(n, seen) for n in c.nearby],
+        "similar_adopters": [_neighbour(n, seen) for n in c.similar],
         "cost": estimate(c.cost),
         "cost_unavailable": c.cost_unavailable,
         "score": float(c.score),
@@ -139,6 +151,7 @@ def gaps(found: Gaps, top: int | None) -> dict[str, Any]:
     `found` in one pass: the bare list of a city's ninety gaps spent as long building
     and rendering the intermediate answer as its statement took to run."""
     in_progress, totals, listed = found.in_progress, found.totals, found.candidates
+    seen: dict[int, dict[str, Any]] = {}
     return {
         "organisation": organisation_summary(found.organisation),
         "due": found.due,
@@ -148,7 +161,7 @@ def gaps(found: Gaps, top: int | None) -> dict[str, Any]:
                 "service": _local_summary(local),
                 "in_progress": [_started(s) for s in in_progress.get(local.id, ())],
                 "candidates_total": totals.get(local.id, 0),
-                "top_candidates": [candidate(c) for c in listed.get(local.id, [])[:top]],
+                "top_candidates": [candidate(c, seen) for c in listed.get(local.id, [])[:top]],
             }
             for local in found.services
         ],
@@ -175,13 +188,14 @@ def _started(s: Started) -> dict[str, Any]:
 
 
 def candidates(view: dict[str, Any]) -> dict[str, Any]:
+    seen: dict[int, dict[str, Any]] = {}
     return {
         "organisation": organisation_summary(view["organisation"]),
         "services": [
             {
                 "service": service_summary(item["service"]),
                 "offered": item["offered"],
-                "candidates": [candidate(c) for c in item["candidates"]],
+                "candidates": [candidate(c, seen) for c in item["candidates"]],
             }
             for item in view["services"]
         ],

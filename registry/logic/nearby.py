@@ -54,6 +54,7 @@ from registry.models import DueOffering, Organisation, OrganisationClosure
 
 CLASSES = ("kreis", "regierungsbezirk", "land")
 DISTANCES = (*CLASSES, "similar")  # by the rank `_both_statement` gives a row
+SIMILAR_RANK = DISTANCES.index("similar")
 SHOWN = 5  # named per candidate; the counts say how many there are in all
 SIMILAR = 3  # similar municipalities named per candidate
 SPREAD = 1.5  # "similar population": within a factor of 1.5 either way
@@ -108,14 +109,19 @@ def named_and_similar(
     params = {**_nearest_params(org, wanted), **_similar_params(org, wanted)}
     named: Pairs = {}
     alike: Pairs = {}
+    # One object per adopter and distance: a gap answer names the same few adopters
+    # again and again (a sixth of its neighbours are distinct), and the answer renders
+    # each object once (registry.api.render.candidate).
+    made: dict[tuple[str, int], Neighbour] = {}
     for sol, svc, ars, slug, name, kind, population, rank in driver.rows(
         session, _both_statement(), params
     ):
-        distance = DISTANCES[rank]
-        found = alike if distance == "similar" else named
-        found.setdefault((sol, svc), []).append(
-            Neighbour(ars or slug, name, kind, population, distance)
-        )
+        key = ars or slug  # an organisation's public key: ARS, else its slug
+        neighbour = made.get((key, rank))
+        if neighbour is None:
+            neighbour = made[key, rank] = Neighbour(key, name, kind, population, DISTANCES[rank])
+        found = alike if rank == SIMILAR_RANK else named
+        found.setdefault((sol, svc), []).append(neighbour)
     return named, alike
 
 
@@ -276,7 +282,7 @@ def _both_statement() -> Any:
     a = _similar_rows("postgresql").c
     alike = select(
         *a[:7],
-        const(DISTANCES.index("similar")).label("rank"),
+        const(SIMILAR_RANK).label("rank"),
         const(1).label("part"),
         a.n.label("k1"),
         null().cast(String).label("k2"),
