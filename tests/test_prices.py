@@ -233,7 +233,7 @@ def test_a_gap_between_periods_then_an_open_one_for_the_remaining_years(client, 
     ]
     _solution(client, "luecke", prices=prices)
     body = _cost(client, "luecke", BOCHUM, start="2025-10-01", years=4)
-    # 2025: October-December, 3/12 of 12.000 € = 300,000; on 1 January 2026 no period is
+    # 2025: October-December, 3/12 of 12.000 € = 300,000 cents; on 1 January 2026 none is
     # in force, the 2025 price continues; from 2027 the open period, every year.
     assert [
         (y["year"], y["months"], y["cents"], y["price_valid_from"], y["price_known"])

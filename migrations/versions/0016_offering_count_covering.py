@@ -1,6 +1,7 @@
 """offering_count gets an index that holds the counts: a candidate's adopters (the sum of
-its rows of every Land, and its Land's row) are then read from the index alone, where the
-primary key made PostgreSQL visit the table for each row (registry.logic.candidates).
+its rows of every Land, and its Land's row) are then an index-only scan where the table
+is vacuumed; by the primary key PostgreSQL visits the table for each row
+(registry.logic.candidates).
 
 Revision ID: 0016
 Revises: 0015

@@ -382,7 +382,5 @@ def _judge(
         "nearby": round(c.adopters_in_land / (c.adopters_in_land + 3), 4),
         "cost": round(1 / (1 + c.cost.total_cents / 1_000_000), 4) if c.cost else 0.5,
     }
-    score = 0.0
-    for name, value in c.components.items():  # in WEIGHTS' order: the same float sum
-        score += WEIGHTS[name] * value
+    score = sum(WEIGHTS[name] * value for name, value in c.components.items())
     c.score = round(score * (BLOCKED_FACTOR if c.blocked_reason else 1.0), 4)

@@ -133,7 +133,8 @@ class Estimate:
             "start": self.start.isoformat() if iso else self.start,
             "total_cents": self.total_cents,
             "paid_by": self.paid_by,
-            # Dicts written out: NamedTuple._asdict took a fifth of a gap answer's rendering.
+            # Written out, in YearCost's field order: NamedTuple._asdict took a fifth of a
+            # gap answer's rendering.
             "per_year": [
                 {
                     "year": y.year,
@@ -220,9 +221,9 @@ def estimate(
             priced[id(period)] = _payable(solution, period, ctx, terms)
         return priced[id(period)]
 
-    # A period in force with no end is in force every later year (only the last period
-    # may be open: registry.api.prices.period_list_errors); most prices are one such
-    # period, and a gap answer prices 300-400 years.
+    # A period in force with no end is the one period_on finds for every later 1 January
+    # (periods are in order, only the last may be open: registry.api.prices); most
+    # prices are one such period, and a gap answer prices 300-400 years.
     lasting: dict[str, Any] | None = None
     for k in range(years):
         year = start.year + k

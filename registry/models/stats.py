@@ -139,10 +139,9 @@ class DueOffering(Base):
 
 class OfferingCount(Base):
     __tablename__ = "offering_count"
-    # A candidate's adopters, all and in a Land, read from the index alone: a gap answer
-    # sums a pair's rows of every Land for each of up to 350 candidates, and by the
-    # primary key each row was read from the table as well (a Verbandsgemeinde's 351
-    # candidates: 1,033 pages -> 716; 4,954 while the rows lay scattered).
+    # The counts in the index: a gap answer sums a candidate's rows of every Land for
+    # each of up to 350 candidates, by an index-only scan where the table's pages are
+    # vacuumed (the primary key visits the table for every row).
     __table_args__ = (
         Index(
             "ix_offering_count_counts",
