@@ -202,14 +202,16 @@ def test_list_filters_by_ags(client):
 
 
 def test_a_record_reads_its_timestamps_in_utc_whatever_the_session_zone(client, connection):
-    """The record is read by its SQL text (registry.logic.organisations.record), not
-    through UtcDateTime: on PostgreSQL a timestamptz comes in the session's time zone."""
+    """The record and the list are read by their SQL text (registry.logic.organisations),
+    not through UtcDateTime: on PostgreSQL a timestamptz comes in the session's time zone."""
     created = f.land(client)
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET TIME ZONE 'Europe/Berlin'")  # the test's transaction
     found = client.get("/api/v1/organisations/050000000000").get_json()
-    assert (found["created_at"], found["updated_at"]) == (
-        created["created_at"],
-        created["updated_at"],
-    )
-    assert found["created_at"].endswith("+00:00")
+    (listed,) = client.get("/api/v1/organisations?kind=land").get_json()["items"]
+    for read in (found, listed):
+        assert (read["created_at"], read["updated_at"]) == (
+            created["created_at"],
+            created["updated_at"],
+        )
+        assert read["created_at"].endswith("+00:00")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple
@@ -71,11 +72,14 @@ def list_organisations(
         return _listing(*shape).run(session, params, page=page, page_size=page_size)
     paged = _record_listing(dialect_of(session), *shape)
     window = {**params, "limit": page_size, "offset": (page - 1) * page_size}
-    found = session.connection().execute(paged.page, window).all()
+    # By its SQL text, as `record`: SQLAlchemy's execution path and result processing
+    # cost a fifty-row page about as much as its rendering.
+    found = driver.rows(session, paged.page, window)
     # Each row carries the number of all matches (a window over them before the limit):
     # the count is a statement of its own only for a page past the end.
-    total = found[0].total if found else session.scalar(paged.count, params)
-    return Page(list(found), page, page_size, total or 0)
+    total = found[0][TOTAL] if found else session.scalar(paged.count, params)
+    listed = [_record_row((*row[:TOTAL], *row[TOTAL + 1 :])) for row in found]
+    return Page(listed, page, page_size, total or 0)
 
 
 def _filters(
@@ -156,6 +160,29 @@ class RecordRow(NamedTuple):
 # The organisation's own columns, as RecordRow orders them; the record and list statements
 # add its parent's key and name and its duties.
 RECORD_COLUMNS = RecordRow._fields[: RecordRow._fields.index("parent_ars")]
+TOTAL = len(RECORD_COLUMNS)  # a list row's count of all matches, between the two
+STAMPS = (RecordRow._fields.index("created_at"), RecordRow._fields.index("updated_at"))
+
+
+def _record_row(values: Sequence[Any]) -> RecordRow:
+    """A record from the driver's values: its timestamps made UTC, as UtcDateTime does
+    for the ORM."""
+    fields = list(values)
+    for i in STAMPS:
+        fields[i] = utc(fields[i])
+    return RecordRow(*fields)
+
+
+def _plain_columns() -> list[Any]:
+    """RECORD_COLUMNS with plain timestamps for the driver (UtcDateTime's result
+    processing is `_record_row`'s)."""
+    columns = [getattr(Organisation, c) for c in RECORD_COLUMNS]
+    return [
+        type_coerce(c, DateTime(timezone=True)).label(c.key)
+        if isinstance(c.type, UtcDateTime)
+        else c
+        for c in columns
+    ]
 
 
 @cache
@@ -165,9 +192,8 @@ def _record_listing(
     shape = (kind, land, ags, parent, name)
     # The page's organisations first (filter, order, limit), then their parents and duties
     # for those fifty only: joined before the limit, the parents of every match were read.
-    columns = (getattr(Organisation, c) for c in RECORD_COLUMNS)
     window = (
-        _filtered(select(*columns, func.count().over().label("total")), *shape)
+        _filtered(select(*_plain_columns(), func.count().over().label("total")), *shape)
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
         .subquery("page")
@@ -189,23 +215,14 @@ def record(session: Session, key: str) -> RecordRow:
     rows = driver.rows(session, _record(dialect_of(session), by_ars), {"key": key})
     if not rows:
         raise NotFound("organisation", key)
-    found = RecordRow(*rows[0])
-    return found._replace(created_at=utc(found.created_at), updated_at=utc(found.updated_at))
+    return _record_row(rows[0])
 
 
 @cache
 def _record(dialect: str, by_ars: bool) -> Select[Any]:
     key = bindparam("key", type_=String)
-    columns = [getattr(Organisation, c) for c in RECORD_COLUMNS]
-    # Plain timestamps for the driver (UtcDateTime's result processing is `utc`, above).
-    plain = [
-        type_coerce(c, DateTime(timezone=True)).label(c.key)
-        if isinstance(c.type, UtcDateTime)
-        else c
-        for c in columns
-    ]
     one = (
-        select(*plain)
+        select(*_plain_columns())
         .where(Organisation.ars == key if by_ars else Organisation.slug == key)
         .subquery("one")
     )
