@@ -27,6 +27,9 @@ def test_a_record_revalidated_with_its_etag_is_304_without_a_body(client, anonym
     for header in (tag, f"W/{tag}", "*", f'"other", {tag}'):
         again = anonymous.get(BOCHUM, headers={"If-None-Match": header})
         assert (again.status_code, again.data, again.headers["ETag"]) == (304, b"", tag), header
+        # A 304's headers replace the cached answer's (RFC 9111 §4.3.4): the same policy.
+        policy = again.headers["Content-Security-Policy"]
+        assert policy == first.headers["Content-Security-Policy"], header
     assert anonymous.get(BOCHUM, headers={"If-None-Match": '"0"'}).status_code == 200
 
 

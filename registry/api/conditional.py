@@ -30,13 +30,16 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 
 from registry.api import answer_cache
 from registry.db import LAST_AUDIT_ID_SQL, get_db, get_session
 from registry.logic import driver
+from registry.logic.permissions import Principal
 
 RECORD, SEQUENCE = "record", "sequence"
+# What every sequence-tagged answer is: the API's JSON (its streams too are not HTML).
+API_MIMETYPE = "application/json"
 CONDITIONAL_METHODS = ("GET", "HEAD")
 
 IF_NONE_MATCH = {
@@ -48,11 +51,20 @@ IF_NONE_MATCH = {
 }
 
 
+# Where the early revalidation (registry.api.revalidation) leaves the sequence it read
+# when the tag it was sent is not current: the request then reads it no second time.
+AUDIT_ID_KEY = "registry.audit_id"
+
+
 def sequence_etag(dated: bool = False) -> str:
     """`dated`: the answer also depends on today (cost estimates start on today's date by
     default), so the tag changes with the day as well."""
     db = get_db()
-    last: int | None
+    # Read before this request was built (registry.api.revalidation): older than the
+    # answer, never newer, as a tag must be.
+    last: int | None = request.environ.get(AUDIT_ID_KEY)
+    if last is not None:
+        return sequence_tag(last, dated, request.full_path, g.get("principal"))
     if request.headers.get("If-None-Match") and "db_session" not in g and db.revalidate_on_pool:
         # A revalidation, most often answered 304 with this read alone: no session.
         last = db.last_audit_id()
@@ -61,16 +73,19 @@ def sequence_etag(dated: bool = False) -> str:
         # ORM's execution path, and Core's, cost more than the statement.
         rows = driver.execute(get_session().connection(), LAST_AUDIT_ID_SQL, {})
         last = rows[0][0] if rows else None
+    return sequence_tag(last or 0, dated, request.full_path, g.get("principal"))
+
+
+def sequence_tag(last: int, dated: bool, full_path: str, principal: Principal | None) -> str:
     day = f"-{date.today():%Y%m%d}" if dated else ""
-    return f'"s{last or 0}{day}-{question_digest()}"'
+    return f'"s{last}{day}-{question_digest(full_path, principal)}"'
 
 
-def question_digest() -> str:
+def question_digest(full_path: str, principal: Principal | None) -> str:
     """The question as sent (path and query) and who asked: an answer to a token may hold
     more than the anonymous one (the audit trail), and a tag must name one answer."""
-    asked = g.get("principal")
-    who = f"{asked.role}:{asked.name}" if asked is not None else ""
-    text = f"{request.full_path}\0{who}".encode("utf-8", "surrogateescape")
+    who = f"{principal.role}:{principal.name}" if principal is not None else ""
+    text = f"{full_path}\0{who}".encode("utf-8", "surrogateescape")
     return hashlib.blake2b(text, digest_size=6).hexdigest()
 
 
@@ -86,8 +101,11 @@ def matches(header: str | None, tag: str, *, star: bool = True) -> bool:
     )
 
 
-def not_modified(tag: str) -> Response:
-    response = Response(status=304)
+def not_modified(tag: str, mimetype: str | None) -> Response:
+    """`mimetype`: the revalidated representation's. A 304 has no body and sends no
+    Content-Type, but its other headers replace the cached answer's (RFC 9111 §4.3.4): its
+    Content-Security-Policy must be the one that answer had (registry.api.guards)."""
+    response = Response(status=304, mimetype=mimetype)
     response.headers["ETag"] = tag
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -101,10 +119,10 @@ def mark(view: Callable[..., Any], kind: str, dated: bool, snapshot: bool) -> No
     setattr(view, READS_MARK, (kind, dated, snapshot))
 
 
-def _reads_of(endpoint: str | None) -> tuple[str, bool, bool] | None:
+def reads_of(app: Flask, endpoint: str | None) -> tuple[str, bool, bool] | None:
     """What the view answering this request reads, as marked; flask-smorest's own
     decorators keep the mark (functools.wraps copies a function's attributes)."""
-    view = current_app.view_functions.get(endpoint) if endpoint else None
+    view = app.view_functions.get(endpoint) if endpoint else None
     view_class = getattr(view, "view_class", None)
     if view_class is not None:  # a MethodView: its GET answers HEAD as well
         view = getattr(view_class, "get", None)
@@ -117,7 +135,7 @@ def revalidate() -> Response | None:
     arguments are parsed: the tag names this question's successful answer."""
     if request.method not in CONDITIONAL_METHODS:
         return None
-    reads = _reads_of(request.endpoint)
+    reads = reads_of(current_app, request.endpoint)
     if reads is None or reads[0] != SEQUENCE:
         return None
     _kind, dated, snapshot = reads
@@ -126,7 +144,7 @@ def revalidate() -> Response | None:
     g.read_only = not snapshot
     g.sequence_etag = sequence_etag(dated)
     if matches(request.headers.get("If-None-Match"), g.sequence_etag, star=False):
-        return not_modified(g.sequence_etag)
+        return not_modified(g.sequence_etag, API_MIMETYPE)
     return None
 
 
@@ -142,5 +160,5 @@ def finish(response: Response) -> Response:
     response.headers["ETag"] = tag
     response.headers["Cache-Control"] = "no-cache"  # keep it, but ask each time
     if matches(request.headers.get("If-None-Match"), tag):
-        return not_modified(tag)
+        return not_modified(tag, response.mimetype)
     return response

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, request
 
+from registry.api import conditional
+from registry.api.revalidation import EarlyRevalidation
 from registry.db import get_db, write_intent
 from registry.errors import TooDeep, UriTooLong
 from registry.logic import tokens
@@ -98,35 +100,57 @@ def if_match() -> str | None:
     return request.headers.get("If-Match")
 
 
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.path.startswith("/docs"):  # Swagger UI: its own assets and one inline script
-        policy = (
-            "default-src 'none'; script-src 'self' 'unsafe-inline'; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
-        )
-    elif response.mimetype == "text/html":  # the pages: own styles, fonts, icons only
-        policy = (
-            "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; "
-            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-        )
+def security_headers(path: str, mimetype: str | None) -> tuple[tuple[str, str], ...]:
+    """The headers every answer carries, by its path and the type of its representation
+    (a 304's: the answer it revalidates, registry.api.conditional.not_modified)."""
+    if path.startswith("/docs"):  # Swagger UI: its own assets and one inline script
+        policy = DOCS_POLICY
+    elif mimetype == "text/html":  # the pages: own styles, fonts, icons only
+        policy = PAGE_POLICY
     else:
-        policy = "default-src 'none'; frame-ancestors 'none'"
-    response.headers.setdefault("Content-Security-Policy", policy)
+        policy = DATA_POLICY
+    return (*FIXED_HEADERS, ("Content-Security-Policy", policy))
+
+
+FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+)
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
+)
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+def _security_headers(response: Response) -> Response:
+    for name, value in security_headers(request.path, response.mimetype):
+        response.headers.setdefault(name, value)
     return response
 
 
 def init_app(app: Flask) -> None:
-    from registry.api import conditional
-
-    app.before_request(_authenticate)
-    app.before_request(_limit_request)
-    app.before_request(conditional.revalidate)  # after authentication: a 401 stays a 401
+    before = (_authenticate, _limit_request, conditional.revalidate)  # a 401 stays a 401
+    after = (_security_headers, conditional.finish)
+    for before_hook in before:
+        app.before_request(before_hook)
+    for after_hook in after:
+        app.after_request(after_hook)
     app.teardown_request(_end_write_intent)
-    app.after_request(_security_headers)
-    app.after_request(conditional.finish)
+    # Stands in for these hooks where a revalidation needs nothing else (its docstring).
+    app.wsgi_app = EarlyRevalidation(  # type: ignore[method-assign]
+        app,
+        app.wsgi_app,
+        before=before,
+        after=after,
+        headers=security_headers,
+        max_url_length=MAX_URL_LENGTH,
+    )
     origins = app.config["CORS_ORIGINS"]
     if origins:
         from flask_cors import CORS
