@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from flask import Flask, current_app, g
@@ -155,8 +155,17 @@ def make_sessionmaker(bind: Any, **kwargs: Any) -> sessionmaker[RegistrySession]
     return sessionmaker(bind, class_=RegistrySession, expire_on_commit=False, **kwargs)
 
 
-# registry.models.AuditCounter's one row (not imported here: the models import this module).
-LAST_AUDIT_ID_SQL = "SELECT last_id FROM audit_counter WHERE id = 1"
+# registry.models.AuditCounter's one row (not imported here: the models import this module):
+# the audit sequence and the key of the answers' tags (registry.api.conditional).
+AUDIT_SEQUENCE_SQL = "SELECT last_id, tag_key FROM audit_counter WHERE id = 1"
+
+
+class AuditSequence(NamedTuple):
+    last_id: int
+    tag_key: str  # hex
+
+
+NO_SEQUENCE = AuditSequence(0, "")
 
 
 class Database:
@@ -183,11 +192,11 @@ class Database:
         )
 
         # Revalidations read the audit sequence on a pooled connection without a session
-        # (last_audit_id). Off where reads are bound to one connection instead (the
+        # (audit_sequence). Off where reads are bound to one connection instead (the
         # tests' rolled-back transaction, which a pooled connection cannot see).
         self.revalidate_on_pool = True
 
-    def last_audit_id(self) -> int:
+    def audit_sequence(self) -> AuditSequence:
         """The audit sequence (registry.api.conditional), read on a pooled connection by
         the driver itself: a session and SQLAlchemy's execution path cost twice the
         statement's round trip, and this read is all a revalidation (304) does."""
@@ -200,7 +209,7 @@ class Database:
             raise DisconnectionError(f"audit sequence: {error.__class__.__name__}") from error
         try:
             cursor = fairy.cursor()
-            cursor.execute(LAST_AUDIT_ID_SQL)  # psycopg prepares it from the fifth time on
+            cursor.execute(AUDIT_SEQUENCE_SQL)  # psycopg prepares it from the fifth time on
             row = cursor.fetchone()
             cursor.close()
         except driver_error as error:
@@ -208,7 +217,7 @@ class Database:
             raise DisconnectionError(f"audit sequence: {error.__class__.__name__}") from error
         finally:
             fairy.close()
-        return int(row[0]) if row is not None else 0
+        return AuditSequence(int(row[0]), row[1]) if row is not None else NO_SEQUENCE
 
     def dispose(self) -> None:
         """Close both pools (before the database is dropped, or after a fork)."""

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import DisconnectionError
 
+from registry.api import conditional
 from registry.api.guards import MAX_URL_LENGTH
-from registry.db import Database
+from registry.db import AUDIT_SEQUENCE_SQL, AuditSequence, Database
 from tests import factories as f
 from tests.conftest import make_token, token_client
 
@@ -32,18 +33,18 @@ def registry(own_database, monkeypatch):
     f.service(admin, "10124", "gemeinde")
     f.solution(admin, "ewa", "050000000000", ["10124"], efa=True)
     built, reads = [], []
-    request_context, last_audit_id = app.request_context, Database.last_audit_id
+    request_context, audit_sequence = app.request_context, Database.audit_sequence
 
     def building(environ):
         built.append(environ["PATH_INFO"])
         return request_context(environ)
 
     def reading(self):
-        reads.append(last_audit_id(self))
+        reads.append(audit_sequence(self))
         return reads[-1]
 
     monkeypatch.setattr(app, "request_context", building)
-    monkeypatch.setattr(Database, "last_audit_id", reading)
+    monkeypatch.setattr(Database, "audit_sequence", reading)
     return app, admin, token_client(app, None), built, reads
 
 
@@ -54,7 +55,8 @@ def test_a_current_tag_is_answered_before_flask_with_flasks_own_headers(registry
         answer = anonymous.get(question)
         assert answer.status_code == 200, question
         tag = answer.headers["ETag"]
-        built.clear(), reads.clear()
+        built.clear()
+        reads.clear()
         for method in (anonymous.get, anonymous.head):
             again = method(question, headers={"If-None-Match": f'"other", W/{tag}'})
             assert (again.status_code, again.data) == (304, b""), question
@@ -80,15 +82,25 @@ def test_a_stale_tag_goes_on_to_flask_which_reads_the_sequence_no_second_time(re
     gaps = f"{BOCHUM}/gaps"
     tag = anonymous.get(gaps).headers["ETag"]
     f.solution(admin, "ewa2", "050000000000", ["10124"], efa=True)  # moves the sequence on
-    built.clear(), reads.clear()
+    built.clear()
+    reads.clear()
     changed = anonymous.get(gaps, headers={"If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
-    assert (built, len(reads)) == ([gaps.split("?")[0]], 1)
-    assert changed.headers["ETag"].startswith(f'"s{reads[0]}-')
+    assert (built, len(reads)) == ([gaps], 1)
+    assert changed.headers["ETag"].startswith(f'"s{reads[0].last_id}-')
     assert "ewa2" in changed.get_data(as_text=True)  # the answer is the new state's
 
 
+def current(app, path, dated=False, principal=None):
+    """The tag the registry would give this question now (made with its own key)."""
+    with app.extensions["registry_db"].engine.connect() as connection:
+        seen = AuditSequence(*connection.exec_driver_sql(AUDIT_SEQUENCE_SQL).one())
+    return conditional.sequence_tag(seen, dated, path, principal)
+
+
 def test_what_it_does_not_stand_in_for_goes_on_to_flask(registry):
+    """Each request here carries the tag that would be current for it, so that only the
+    middleware's gates keep it from answering 304 where Flask answers otherwise."""
     app, admin, anonymous, built, _reads = registry
     gaps = f"{BOCHUM}/gaps"
     tag = anonymous.get(gaps).headers["ETag"]
@@ -104,14 +116,14 @@ def test_what_it_does_not_stand_in_for_goes_on_to_flask(registry):
     # A record's tag is its version, not the sequence.
     record = anonymous.get(BOCHUM).headers["ETag"]
     assert anonymous.get(BOCHUM, headers={"If-None-Match": record}).status_code == 304
-    # Another question's tag, an unknown organisation, a URL over the limit.
-    assert anonymous.get(f"{gaps}?top=1", headers={"If-None-Match": tag}).status_code == 200
-    elsewhere = "/api/v1/organisations/059990000000/gaps"
-    unknown = anonymous.get(elsewhere, headers={"If-None-Match": tag})
-    assert unknown.status_code == 404 and unknown.mimetype == "application/problem+json"
-    long = anonymous.get(f"{gaps}?x={'a' * MAX_URL_LENGTH}", headers={"If-None-Match": tag})
+    # No such route; a URL over the limit (its tag as it would be, were it answered).
+    nowhere = "/api/v1/nowhere?"
+    missing = anonymous.get(nowhere, headers={"If-None-Match": current(app, nowhere)})
+    assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
+    over = f"{gaps}?x={'a' * MAX_URL_LENGTH}"
+    long = anonymous.get(over, headers={"If-None-Match": current(app, over, dated=True)})
     assert long.status_code == 414 and long.mimetype == "application/problem+json"
-    assert len(built) == 10  # every one of these requests went to Flask
+    assert len(built) == 9  # every one of these requests went to Flask
     # A registry that answers only requests with a token refuses this one, tag or not.
     built.clear()
     app.config["READS_REQUIRE_TOKEN"] = True
@@ -123,19 +135,43 @@ def test_what_it_does_not_stand_in_for_goes_on_to_flask(registry):
     assert built == [gaps]
 
 
+def test_a_made_up_tag_never_turns_an_error_into_a_304(registry, monkeypatch):
+    """The sequence is in every tag and the question in every URL: without the registry's
+    key a client could make the tag of a question that fails (RFC 9110 §13.2.1)."""
+    app, _admin, anonymous, _built, _reads = registry
+    unknown = "/api/v1/organisations/059990000000/gaps?"
+    audit = "/api/v1/audit?"
+    with app.extensions["registry_db"].engine.connect() as connection:
+        last_id, key = connection.exec_driver_sql(AUDIT_SEQUENCE_SQL).one()
+    for other_key in ("", "00" * 16):  # no key (as before 0017), a guessed one
+        guessed = AuditSequence(last_id, other_key)
+        for path, status in ((unknown, 404), (audit, 401)):
+            made_up = conditional.sequence_tag(guessed, path != audit, path, None)
+            answer = anonymous.get(path, headers={"If-None-Match": made_up})
+            assert answer.status_code == status, (path, other_key)
+            assert answer.mimetype == "application/problem+json"
+    # Only the registry's own key makes a current tag (it never gives one for these).
+    assert current(app, unknown, dated=True) != conditional.sequence_tag(
+        AuditSequence(last_id, ""), True, unknown, None
+    )
+    assert len(key) == 32 and key != "00" * 16
+
+
 def test_a_database_that_fails_the_read_is_answered_by_flask(registry, monkeypatch):
     _app, _admin, anonymous, built, _reads = registry
     gaps = f"{BOCHUM}/gaps"
     tag = anonymous.get(gaps).headers["ETag"]
     built.clear()
+    tries = []
 
     def gone(self):
+        tries.append(1)
         raise DisconnectionError("audit sequence: OperationalError")
 
-    monkeypatch.setattr(Database, "last_audit_id", gone)
+    monkeypatch.setattr(Database, "audit_sequence", gone)
     down = anonymous.get(gaps, headers={"If-None-Match": tag})
     assert down.status_code == 503 and down.mimetype == "application/problem+json"
-    assert built == [gaps]
+    assert (built, tries) == ([gaps], [1])  # Flask answers without trying again
 
 
 def test_a_route_with_hooks_of_its_own_is_left_to_flask(own_database, monkeypatch):

@@ -33,7 +33,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 
 from registry.api import answer_cache
-from registry.db import LAST_AUDIT_ID_SQL, get_db, get_session
+from registry.db import AUDIT_SEQUENCE_SQL, NO_SEQUENCE, AuditSequence, get_db, get_session
 from registry.logic import driver
 from registry.logic.permissions import Principal
 
@@ -51,42 +51,49 @@ IF_NONE_MATCH = {
 }
 
 
-# Where the early revalidation (registry.api.revalidation) leaves the sequence it read
-# when the tag it was sent is not current: the request then reads it no second time.
-AUDIT_ID_KEY = "registry.audit_id"
+# Where the early revalidation (registry.api.revalidation) leaves the audit sequence it
+# read, or the error reading it raised, when it does not answer: the request then does
+# not read (or wait for the database) a second time.
+SEQUENCE_KEY = "registry.audit_sequence"
 
 
 def sequence_etag(dated: bool = False) -> str:
     """`dated`: the answer also depends on today (cost estimates start on today's date by
     default), so the tag changes with the day as well."""
     db = get_db()
-    # Read before this request was built (registry.api.revalidation): older than the
-    # answer, never newer, as a tag must be.
-    last: int | None = request.environ.get(AUDIT_ID_KEY)
-    if last is not None:
-        return sequence_tag(last, dated, request.full_path, g.get("principal"))
-    if request.headers.get("If-None-Match") and "db_session" not in g and db.revalidate_on_pool:
-        # A revalidation, most often answered 304 with this read alone: no session.
-        last = db.last_audit_id()
-    else:
-        # By its text on the session's connection, which the answer then reads on: the
-        # ORM's execution path, and Core's, cost more than the statement.
-        rows = driver.execute(get_session().connection(), LAST_AUDIT_ID_SQL, {})
-        last = rows[0][0] if rows else None
-    return sequence_tag(last or 0, dated, request.full_path, g.get("principal"))
+    # Read before this request was built: older than the answer, never newer, as a tag
+    # must be.
+    seen: AuditSequence | Exception | None = request.environ.get(SEQUENCE_KEY)
+    if isinstance(seen, Exception):
+        raise seen  # answered as this request's own read would have been (registry.errors)
+    if seen is None:
+        if request.headers.get("If-None-Match") and "db_session" not in g and db.revalidate_on_pool:
+            # A revalidation, most often answered 304 with this read alone: no session.
+            seen = db.audit_sequence()
+        else:
+            # By its text on the session's connection, which the answer then reads on: the
+            # ORM's execution path, and Core's, cost more than the statement.
+            rows = driver.execute(get_session().connection(), AUDIT_SEQUENCE_SQL, {})
+            seen = AuditSequence(*rows[0]) if rows else NO_SEQUENCE
+    return sequence_tag(seen, dated, request.full_path, g.get("principal"))
 
 
-def sequence_tag(last: int, dated: bool, full_path: str, principal: Principal | None) -> str:
+def sequence_tag(
+    seen: AuditSequence, dated: bool, full_path: str, principal: Principal | None
+) -> str:
     day = f"-{date.today():%Y%m%d}" if dated else ""
-    return f'"s{last}{day}-{question_digest(full_path, principal)}"'
+    return f'"s{seen.last_id}{day}-{question_digest(seen.tag_key, full_path, principal)}"'
 
 
-def question_digest(full_path: str, principal: Principal | None) -> str:
+def question_digest(key: str, full_path: str, principal: Principal | None) -> str:
     """The question as sent (path and query) and who asked: an answer to a token may hold
-    more than the anonymous one (the audit trail), and a tag must name one answer."""
+    more than the anonymous one (the audit trail), and a tag must name one answer. Keyed
+    with the registry's own key (audit_counter.tag_key): the sequence is in every tag and
+    the question in every URL, and a client that could make a tag could get 304 for a
+    question that fails (an unknown organisation, the audit trail without a token)."""
     who = f"{principal.role}:{principal.name}" if principal is not None else ""
     text = f"{full_path}\0{who}".encode("utf-8", "surrogateescape")
-    return hashlib.blake2b(text, digest_size=6).hexdigest()
+    return hashlib.blake2b(text, digest_size=6, key=bytes.fromhex(key)).hexdigest()
 
 
 def matches(header: str | None, tag: str, *, star: bool = True) -> bool:
@@ -105,10 +112,13 @@ def not_modified(tag: str, mimetype: str | None) -> Response:
     """`mimetype`: the revalidated representation's. A 304 has no body and sends no
     Content-Type, but its other headers replace the cached answer's (RFC 9111 §4.3.4): its
     Content-Security-Policy must be the one that answer had (registry.api.guards)."""
-    response = Response(status=304, mimetype=mimetype)
-    response.headers["ETag"] = tag
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return Response(
+        status=304, mimetype=mimetype or API_MIMETYPE, headers=not_modified_headers(tag)
+    )
+
+
+def not_modified_headers(tag: str) -> list[tuple[str, str]]:
+    return [("ETag", tag), ("Cache-Control", "no-cache")]
 
 
 # Set on a view by Blueprint.reads: (tag kind, dated, snapshot).

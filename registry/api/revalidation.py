@@ -4,7 +4,8 @@ before Flask builds a request for it.
 Answering such a revalidation 304 takes one read of the audit sequence and a comparison
 of tags (registry.api.conditional). Through Flask it also paid for a request context,
 three before-request hooks, a Response object and two after-request hooks: 0.23 ms in one
-process, of which the read is 0.06 (issue 13 asks for a 304 within 1.5 × a bare route).
+process, of which the read is 0.06; here 0.14 (issue 13 asks for a 304 within 1.5 × a
+bare route; README, Performance).
 
 This WSGI middleware answers only requests whose whole way through Flask it stands in
 for: GET or HEAD with If-None-Match and no Authorization header, to a registry that
@@ -12,7 +13,7 @@ answers reads without a token, with a URL within the limit, routed to a view mar
 sequence-tagged whose hooks are exactly the ones given (registry.api.guards.init_app; a
 hook added for some routes, CORS's for instance, makes it step aside for them). For
 everything else, and for a tag that is not current, Flask answers as before; it gets the
-sequence already read (conditional.AUDIT_ID_KEY) and does not read it again.
+sequence already read (conditional.SEQUENCE_KEY) and does not read it again.
 tests/test_revalidation.py holds the 304s of both ways equal.
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Request
+from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -49,11 +50,8 @@ class EarlyRevalidation:
         self.app = app
         self.inner = inner
         self.before, self.after = before, after
-        self.headers = headers
+        self.security_headers = headers
         self.max_url_length = max_url_length
-        # endpoint -> whether its tag is dated, or None where this does not answer it.
-        # Hooks cannot change once the app has served (Flask refuses setup then).
-        self._dated: dict[str, bool | None] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if (
@@ -61,7 +59,10 @@ class EarlyRevalidation:
             and environ.get("REQUEST_METHOD") in conditional.CONDITIONAL_METHODS
             and "HTTP_AUTHORIZATION" not in environ
         ):
-            headers = self._not_modified(environ)
+            try:
+                headers = self._not_modified(environ)
+            except Exception:  # whatever it is, Flask answers it (its error handlers too)
+                headers = None
             if headers is not None:
                 start_response("304 NOT MODIFIED", headers)
                 return []
@@ -74,7 +75,7 @@ class EarlyRevalidation:
         # Both read per request: a registry's settings (and the tests) may change them.
         if not db.revalidate_on_pool or app.config["READS_REQUIRE_TOKEN"]:
             return None
-        request = Request(environ)
+        request = app.request_class(environ, populate_request=False)
         full_path = request.full_path
         if len(full_path) > self.max_url_length:
             return None  # refused by registry.api.guards
@@ -83,29 +84,26 @@ class EarlyRevalidation:
             endpoint = adapter.match()[0] if adapter is not None else None
         except HTTPException:  # not found, another method, a redirect, an untrusted host
             return None
-        dated = self._dated_of(endpoint) if isinstance(endpoint, str) else None
+        dated = self._dated(endpoint) if isinstance(endpoint, str) else None
         if dated is None:
             return None
         try:
-            last = db.last_audit_id()
-        except SQLAlchemyError:
-            return None  # Flask tries again and answers 503 (registry.errors)
-        tag = conditional.sequence_tag(last, dated, full_path, None)
+            seen = db.audit_sequence()
+        except SQLAlchemyError as error:
+            environ[conditional.SEQUENCE_KEY] = error  # Flask answers 503 without waiting again
+            return None
+        environ[conditional.SEQUENCE_KEY] = seen
+        tag = conditional.sequence_tag(seen, dated, full_path, None)
         if not conditional.matches(environ["HTTP_IF_NONE_MATCH"], tag, star=False):
-            environ[conditional.AUDIT_ID_KEY] = last
             return None
         return [
-            ("ETag", tag),
-            ("Cache-Control", "no-cache"),
-            *self.headers(request.path, conditional.API_MIMETYPE),
+            *conditional.not_modified_headers(tag),
+            *self.security_headers(request.path, conditional.API_MIMETYPE),
         ]
 
-    def _dated_of(self, endpoint: str) -> bool | None:
-        if endpoint not in self._dated:
-            self._dated[endpoint] = self._judge(endpoint)
-        return self._dated[endpoint]
-
-    def _judge(self, endpoint: str) -> bool | None:
+    def _dated(self, endpoint: str) -> bool | None:
+        """Whether the endpoint's tag is dated; None where this does not answer it. Judged
+        on each request: hooks may still be added until Flask has dispatched one."""
         reads = conditional.reads_of(self.app, endpoint)
         if reads is None or reads[0] != conditional.SEQUENCE:
             return None

@@ -43,5 +43,8 @@ class AuditCounter(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger)
+    # The key of the answers' tags (registry.api.conditional), random per registry
+    # (migration 0017): only the registry can make a tag.
+    tag_key: Mapped[str] = mapped_column(String(32))
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
