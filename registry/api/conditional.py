@@ -10,7 +10,8 @@ Two kinds of tag:
   with that tag is answered 304 without computing anything. Cost estimates (gaps,
   candidates, cost, budget) also depend on today's date (their default contract date),
   so their tag carries it: `"s<audit id>-<yyyymmdd>-<question>"`, where the last part is
-  a digest of the path and query as sent and of who asked.
+  a digest of the path and query as sent and of who asked, keyed with the registry's
+  own key.
 If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`.
 
 Why the question is in the tag: a revalidation is answered before its arguments are
@@ -19,8 +20,11 @@ cost more than the rest of a 304). RFC 9110 §13.2.1 lets a server evaluate
 `If-None-Match` only when the request without it would have succeeded. A tag names one
 question's successful answer at one catalogue state: if it is current, the same question
 on the same catalogue succeeds again. Without the question in it, a current tag sent with
-an unknown organisation or a bad argument would get 304 instead of 404 or 422. `*` names
-no answer, so it is judged after the answer is computed (`finish`).
+an unknown organisation or a bad argument would get 304 instead of 404 or 422; and
+without the key a client could make the tag of such a question itself. `*` names no
+answer, so it is judged after the answer is computed (`finish`). An anonymous
+revalidation is judged earlier still, before Flask builds a request
+(registry.api.revalidation).
 """
 
 from __future__ import annotations
