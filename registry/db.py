@@ -165,7 +165,12 @@ class AuditSequence(NamedTuple):
     tag_key: str  # hex
 
 
-NO_SEQUENCE = AuditSequence(0, "")
+def audit_sequence_of(row: Any) -> AuditSequence:
+    """The row of AUDIT_SEQUENCE_SQL. Migration 0003 writes it and 0017 its key; without
+    them no tag can be made that a client could not make as well."""
+    if row is None or not row[1]:
+        raise LookupError("audit_counter has no row or no key: run `registry db upgrade`")
+    return AuditSequence(int(row[0]), row[1])
 
 
 class Database:
@@ -217,7 +222,7 @@ class Database:
             raise DisconnectionError(f"audit sequence: {error.__class__.__name__}") from error
         finally:
             fairy.close()
-        return AuditSequence(int(row[0]), row[1]) if row is not None else NO_SEQUENCE
+        return audit_sequence_of(row)
 
     def dispose(self) -> None:
         """Close both pools (before the database is dropped, or after a fork)."""

@@ -116,6 +116,12 @@ def test_what_it_does_not_stand_in_for_goes_on_to_flask(registry):
     # A record's tag is its version, not the sequence.
     record = anonymous.get(BOCHUM).headers["ETag"]
     assert anonymous.get(BOCHUM, headers={"If-None-Match": record}).status_code == 304
+    sequence_like = {"If-None-Match": current(app, f"{BOCHUM}?")}
+    assert anonymous.get(BOCHUM, headers=sequence_like).status_code == 200
+    # Only reads are revalidated: a write with a tag is refused without a token.
+    services = {"If-None-Match": current(app, "/api/v1/services?")}
+    posted = anonymous.post("/api/v1/services", json={}, headers=services)
+    assert posted.status_code == 401 and posted.mimetype == "application/problem+json"
     # No such route; a URL over the limit (its tag as it would be, were it answered).
     nowhere = "/api/v1/nowhere?"
     missing = anonymous.get(nowhere, headers={"If-None-Match": current(app, nowhere)})
@@ -123,7 +129,7 @@ def test_what_it_does_not_stand_in_for_goes_on_to_flask(registry):
     over = f"{gaps}?x={'a' * MAX_URL_LENGTH}"
     long = anonymous.get(over, headers={"If-None-Match": current(app, over, dated=True)})
     assert long.status_code == 414 and long.mimetype == "application/problem+json"
-    assert len(built) == 9  # every one of these requests went to Flask
+    assert len(built) == 11  # every one of these requests went to Flask
     # A registry that answers only requests with a token refuses this one, tag or not.
     built.clear()
     app.config["READS_REQUIRE_TOKEN"] = True
@@ -135,10 +141,10 @@ def test_what_it_does_not_stand_in_for_goes_on_to_flask(registry):
     assert built == [gaps]
 
 
-def test_a_made_up_tag_never_turns_an_error_into_a_304(registry, monkeypatch):
+def test_a_made_up_tag_never_turns_an_error_into_a_304(registry):
     """The sequence is in every tag and the question in every URL: without the registry's
     key a client could make the tag of a question that fails (RFC 9110 §13.2.1)."""
-    app, _admin, anonymous, _built, _reads = registry
+    app, admin, anonymous, _built, _reads = registry
     unknown = "/api/v1/organisations/059990000000/gaps?"
     audit = "/api/v1/audit?"
     with app.extensions["registry_db"].engine.connect() as connection:
@@ -150,6 +156,17 @@ def test_a_made_up_tag_never_turns_an_error_into_a_304(registry, monkeypatch):
             answer = anonymous.get(path, headers={"If-None-Match": made_up})
             assert answer.status_code == status, (path, other_key)
             assert answer.mimetype == "application/problem+json"
+    # Nor can a tag the registry gave be moved on to a later state where its question
+    # fails: the state is part of what the key signs.
+    gaps = f"{BOCHUM}/gaps"
+    given = anonymous.get(gaps).headers["ETag"]
+    assert admin.delete(BOCHUM).status_code == 204
+    with app.extensions["registry_db"].engine.connect() as connection:
+        now = connection.exec_driver_sql(AUDIT_SEQUENCE_SQL).one()[0]
+    moved_on = given.replace(f'"s{given[2:].split("-")[0]}-', f'"s{now}-', 1)
+    assert moved_on != given and moved_on.startswith(f'"s{now}-')
+    gone = anonymous.get(gaps, headers={"If-None-Match": moved_on})
+    assert gone.status_code == 404 and gone.mimetype == "application/problem+json"
     # Only the registry's own key makes a current tag (it never gives one for these).
     assert current(app, unknown, dated=True) != conditional.sequence_tag(
         AuditSequence(last_id, ""), True, unknown, None

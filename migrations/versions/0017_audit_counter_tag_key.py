@@ -9,7 +9,6 @@ Revises: 0016
 Create Date: 2026-12-06 12:00:00
 """
 
-import secrets
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -24,8 +23,13 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("audit_counter") as batch_op:
         batch_op.add_column(sa.Column("tag_key", sa.String(32), nullable=True))
-    key = sa.text("UPDATE audit_counter SET tag_key = :key").bindparams(key=secrets.token_hex(16))
-    op.execute(key)
+    # Made by the database, so that an offline script (`alembic upgrade --sql`) holds no
+    # key that every database built from it would share: 16 random bytes as hex.
+    if op.get_context().dialect.name == "postgresql":
+        random_hex = "replace(gen_random_uuid()::text, '-', '')"  # 122 random bits, PG 13+
+    else:
+        random_hex = "lower(hex(randomblob(16)))"
+    op.execute(f"UPDATE audit_counter SET tag_key = {random_hex}")
     with op.batch_alter_table("audit_counter") as batch_op:
         batch_op.alter_column("tag_key", existing_type=sa.String(32), nullable=False)
 

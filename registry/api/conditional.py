@@ -37,7 +37,13 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 
 from registry.api import answer_cache
-from registry.db import AUDIT_SEQUENCE_SQL, NO_SEQUENCE, AuditSequence, get_db, get_session
+from registry.db import (
+    AUDIT_SEQUENCE_SQL,
+    AuditSequence,
+    audit_sequence_of,
+    get_db,
+    get_session,
+)
 from registry.logic import driver
 from registry.logic.permissions import Principal
 
@@ -78,25 +84,27 @@ def sequence_etag(dated: bool = False) -> str:
             # By its text on the session's connection, which the answer then reads on: the
             # ORM's execution path, and Core's, cost more than the statement.
             rows = driver.execute(get_session().connection(), AUDIT_SEQUENCE_SQL, {})
-            seen = AuditSequence(*rows[0]) if rows else NO_SEQUENCE
+            seen = audit_sequence_of(rows[0] if rows else None)
     return sequence_tag(seen, dated, request.full_path, g.get("principal"))
 
 
 def sequence_tag(
     seen: AuditSequence, dated: bool, full_path: str, principal: Principal | None
 ) -> str:
-    day = f"-{date.today():%Y%m%d}" if dated else ""
-    return f'"s{seen.last_id}{day}-{question_digest(seen.tag_key, full_path, principal)}"'
+    state = f"{seen.last_id}-{date.today():%Y%m%d}" if dated else f"{seen.last_id}"
+    return f'"s{state}-{question_digest(seen.tag_key, state, full_path, principal)}"'
 
 
-def question_digest(key: str, full_path: str, principal: Principal | None) -> str:
-    """The question as sent (path and query) and who asked: an answer to a token may hold
-    more than the anonymous one (the audit trail), and a tag must name one answer. Keyed
-    with the registry's own key (audit_counter.tag_key): the sequence is in every tag and
-    the question in every URL, and a client that could make a tag could get 304 for a
-    question that fails (an unknown organisation, the audit trail without a token)."""
+def question_digest(key: str, state: str, full_path: str, principal: Principal | None) -> str:
+    """The catalogue state (and day) the tag names, the question as sent (path and
+    query) and who asked: an answer to a token may hold more than the anonymous one (the
+    audit trail), and a tag must name one answer. Keyed with the registry's own key
+    (audit_counter.tag_key), the state included: the sequence is in every tag and the
+    question in every URL, and a client that could make a tag — or move an old one on to
+    today's state — could get 304 for a question that fails (an unknown organisation, one
+    deleted since, the audit trail without a token)."""
     who = f"{principal.role}:{principal.name}" if principal is not None else ""
-    text = f"{full_path}\0{who}".encode("utf-8", "surrogateescape")
+    text = f"{state}\0{full_path}\0{who}".encode("utf-8", "surrogateescape")
     return hashlib.blake2b(text, digest_size=6, key=bytes.fromhex(key)).hexdigest()
 
 
