@@ -10,8 +10,8 @@ Two kinds of tag:
   with that tag is answered 304 without computing anything. Cost estimates (gaps,
   candidates, cost, budget) also depend on today's date (their default contract date),
   so their tag carries it: `"s<audit id>-<yyyymmdd>-<question>"`, where the last part is
-  a digest of the path and query as sent and of who asked, keyed with the registry's
-  own key.
+  a digest, keyed with the registry's own key, of what precedes it, the path and query
+  as sent and who asked.
 If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`.
 
 Why the question is in the tag: a revalidation is answered before its arguments are
