@@ -36,7 +36,6 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    literal_column,
     null,
     or_,
     select,
@@ -234,13 +233,15 @@ def _nearest_rows() -> tuple[Any, tuple[Any, ...]]:
             or_(here.c.area_id.is_(None), D.area_id.is_distinct_from(here.c.area_id)),
         ),
     )
-    ranges = (
-        ranges.order_by(
-            literal_column("rank"), literal_column("name"), literal_column("organisation_id")
-        )
-        .limit(const(SHOWN))
-        .lateral("ranges")
-    )
+    # The first SHOWN of the three ranges in their order (Kreis, area, Land; each by name)
+    # without sorting them: PostgreSQL's Append runs its branches in the order written and
+    # stops at the LIMIT, so a Gemeinde whose Kreis names five never reads the other two
+    # ranges (the nearby statement 2.28 -> 1.90 ms over 81 gap answers). Only a Parallel
+    # Append reorders, and PostgreSQL plans none for parameterised (LATERAL) branches. The
+    # statement's ORDER BY still orders the rows; tests/test_nearby_statements.py checks
+    # every pair against a reference from the hierarchy (and fails with the ranges
+    # reordered).
+    ranges = ranges.limit(const(SHOWN)).lateral("ranges")
     rows = (
         select(
             pairs.c.solution_id,
