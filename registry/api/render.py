@@ -107,9 +107,21 @@ def _neighbour(n: Neighbour, seen: dict[int, dict[str, Any]]) -> dict[str, Any]:
     return found
 
 
+def _estimate(found: Estimate | None, seen: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+    # A solution closing several gaps has one estimate (registry.logic.candidates): its
+    # figures, a year list each, rendered once per answer.
+    if found is None:
+        return None
+    rendered = seen.get(id(found))
+    if rendered is None:
+        rendered = seen[id(found)] = found.as_dict(iso=True)
+    return rendered
+
+
 def candidate(c: Candidate, seen: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """`seen`: the neighbours rendered so far in this answer, by object (an answer names
-    the same adopters for many candidates: registry.logic.nearby.named_and_similar)."""
+    """`seen`: the neighbours and estimates rendered so far in this answer, by object (an
+    answer names the same adopters for many candidates: registry.logic.nearby
+    .named_and_similar)."""
     solution = c.solution
     if seen is None:
         seen = {}
@@ -139,7 +151,7 @@ def candidate(c: Candidate, seen: dict[int, dict[str, Any]] | None = None) -> di
         "adopters_in_land": c.adopters_in_land,
         "nearby_adopters": [_neighbour(n, seen) for n in c.nearby],
         "similar_adopters": [_neighbour(n, seen) for n in c.similar],
-        "cost": estimate(c.cost),
+        "cost": _estimate(c.cost, seen),
         "cost_unavailable": c.cost_unavailable,
         "score": float(c.score),
         "score_components": {name: float(value) for name, value in c.components.items()},
