@@ -16,14 +16,14 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, select
+from sqlalchemy import String, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from registry.errors import NotFound
 from registry.logic import driver
 from registry.logic.constants import const
 from registry.logic.lookup import ARS_RE
-from registry.models import Organisation
+from registry.models import KoenigsteinShare, Organisation
 
 COLUMNS = ("id", "ars", "slug", "name", "kind", "land_code", "population", "population_date")
 
@@ -52,6 +52,8 @@ class Asking(Named):
     population_date: date | None
     # Its Land: none for a Land itself (it is its own), the Bund and bodies of no Land.
     land_body: Asking | None = None
+    # Its Land's Königsteiner shares, year -> share_e5 (None: not read with it).
+    land_shares: dict[int, int] | None = None
 
 
 # What the analysis reads of an organisation: the ORM's object or this row.
@@ -65,21 +67,36 @@ def asking(session: Session, key: str) -> Asking:
     if not rows:
         raise NotFound("organisation", key)
     row, n = rows[0], len(COLUMNS)
-    land = _body(row[n:], None) if row[n] is not None else None
-    return _body(row[:n], land)
+    land = _body(row[n:-1], None) if row[n] is not None else None
+    return _body(row[:n], land, _shares(row[-1]))
 
 
-def _body(values: Any, land: Asking | None) -> Asking:
+def _shares(text: str | None) -> dict[int, int]:
+    """'2024:1292815,2025:…' (the statement's last column) as year -> share_e5."""
+    pairs = (part.split(":") for part in text.split(",")) if text else ()
+    return {int(year): int(share) for year, share in pairs}
+
+
+def _body(values: Any, land: Asking | None, shares: dict[int, int] | None = None) -> Asking:
     id_, ars, slug, name, kind, land_code, population, population_date = values
-    return Asking(id_, ars, slug, name, kind, land_code, population, population_date, land)
+    return Asking(id_, ars, slug, name, kind, land_code, population, population_date, land, shares)
 
 
 @cache
 def _statement(by_ars: bool) -> Any:
     org, land = Organisation, aliased(Organisation)
     key = bindparam("key", type_=String)
+    # The Land's key shares (a handful of years) as one text column: an estimate split by
+    # the Königsteiner Schlüssel read them in a round trip of their own.
+    K = KoenigsteinShare
+    share = cast(K.year, String).concat(const(":")).concat(cast(K.share_e5, String))
+    shares = (
+        select(func.aggregate_strings(share, ","))
+        .where(K.land_code == org.land_code)
+        .scalar_subquery()
+    )
     return (
-        select(*(getattr(org, c) for c in COLUMNS), *(getattr(land, c) for c in COLUMNS))
+        select(*(getattr(org, c) for c in COLUMNS), *(getattr(land, c) for c in COLUMNS), shares)
         .outerjoin(
             land,
             and_(

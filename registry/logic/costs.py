@@ -589,8 +589,11 @@ def context(
     years = set().union(*(prices.koenigstein_years(s.prices) for s in solutions))
     shares: dict[int, int] = {}
     if years and org.land_code is not None:
-        rows = driver.rows(session, _CONTEXT.shares, {"land": org.land_code})
-        shares = {year: share for year, share in rows if year in years}
+        if isinstance(org, Asking) and org.land_shares is not None:  # read with it
+            known = org.land_shares
+        else:
+            known = dict(driver.rows(session, _CONTEXT.shares, {"land": org.land_code}))
+        shares = {year: share for year, share in known.items() if year in years}
     priced_per_case = [s.id for s in solutions if prices.uses(s.prices, "cases")]
     rates: dict[int, list[CaseRate]] = {}
     if priced_per_case:
