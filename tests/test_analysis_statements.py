@@ -276,16 +276,16 @@ def test_search_statements(client, anonymous, small, count_statements):
     assert big_answer["pagination"]["total_items"] > small_answer["pagination"]["total_items"]
 
 
-# The core answers' statements: the audit sequence, the organisation with its Land, the
-# gaps (or the one service), the candidate pairs with their counts and adoptions, the
-# Land's key shares (a price here needs them), the adopters named: on PostgreSQL nearby
-# and similar ones in one statement, on SQLite in up to three.
+# The core answers' statements: the audit sequence, the organisation with its Land and
+# the Land's key shares (for the gap answer in the gap statement), the gaps (or the one
+# service), the candidate pairs with their counts and adoptions, the adopters named: on
+# PostgreSQL nearby and similar ones in one statement, on SQLite in up to three.
 @pytest.mark.parametrize(
     ("path", "on_postgresql", "on_sqlite"),
     [
-        (f"organisations/{BOCHUM}/gaps?top=3", 6, 8),
-        (f"organisations/{WITTEN}/candidates?service={HUNDESTEUER}", 6, 8),
-        (f"solutions/elfe/cost?for={WITTEN}", 4, 4),
+        (f"organisations/{BOCHUM}/gaps?top=3", 4, 6),
+        (f"organisations/{WITTEN}/candidates?service={HUNDESTEUER}", 5, 7),
+        (f"solutions/elfe/cost?for={WITTEN}", 3, 3),
     ],
 )
 def test_the_core_answers_statements(
@@ -318,3 +318,37 @@ def test_the_municipality_page_statements(client, anonymous, small, count_statem
     organisation_reads = [s for s in after if s.startswith("SELECT organisation.")]
     assert len(organisation_reads) == 1, listing
     assert len(after) <= (7 if backend == "postgresql" else 9), listing
+
+
+def test_the_gap_answer_in_one_statement_equals_the_lookup_then_the_gaps(
+    client, app, session, small
+):
+    """registry.logic.gaps.asked reads the organisation (with its Land and the Land's key
+    shares) in the gap statement: the same answer as looking it up first (`asking`, then
+    `gaps`), for every kind (the Land: its own shares; Dataport: no Land), every sort, and
+    a 404 for an unknown key."""
+    from registry.api import render
+    from registry.errors import NotFound
+    from registry.logic import gaps
+    from registry.logic.asking import asking
+
+    grow(client)
+    keys = [NRW, HAMBURG, EN_KREIS, WITTEN, BOCHUM, MUELHEIM, DATAPORT, NEW_GEMEINDEN[0]]
+    compared = 0
+    with app.app_context():
+        for key in keys:
+            org = asking(session, key)
+            for args in ({"top": 3}, {"top": None, "sort": "cost"}, {"top": 1, "years": 2}):
+                one = gaps.asked(session, key, **args)
+                assert one.organisation == org, key
+                expected = render.gaps(gaps.gaps(session, org, **args), args["top"])
+                assert render.gaps(one, args["top"]) == expected, (key, args)
+                compared += len(expected["gaps"])
+        assert asking(session, NRW).land_shares == {2023: 2_109_000, 2024: 2_114_424}
+        assert asking(session, WITTEN).land_shares == {2023: 2_109_000, 2024: 2_114_424}
+        assert asking(session, DATAPORT).land_shares == {}
+        with pytest.raises(NotFound):
+            gaps.asked(session, "059540099099", top=3)
+        with pytest.raises(NotFound):
+            gaps.asked(session, "no-such-slug", top=3)
+    assert compared > 30  # gaps with candidates were compared, not only empty answers

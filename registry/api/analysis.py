@@ -60,7 +60,7 @@ class Gaps(MethodView):
         session = get_session()
         if not gaps.priced(args["top"], args["sort"]):  # the bare list: one statement
             return render.json_response(render.gaps(gaps.bare(session, org), 0))
-        found = gaps.gaps(session, asking(session, org), **args)
+        found = gaps.asked(session, org, **args)  # the lookup in the gap statement
         return render.json_response(render.gaps(found, args["top"]))
 
 

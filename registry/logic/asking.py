@@ -63,12 +63,21 @@ Body = Organisation | Asking
 def asking(session: Session, key: str) -> Asking:
     """The organisation with this key (ARS or slug; 404 if none) and its Land: one
     statement."""
-    rows = driver.rows(session, _statement(bool(ARS_RE.match(key))), {"key": key})
+    rows = driver.rows(session, statement(bool(ARS_RE.match(key))), {"key": key})
     if not rows:
         raise NotFound("organisation", key)
-    row, n = rows[0], len(COLUMNS)
-    land = _body(row[n:-1], None) if row[n] is not None else None
-    return _body(row[:n], land, _shares(row[-1]))
+    return from_row(rows[0])
+
+
+# The columns of a row of `statement`: the organisation's, its Land's, the Land's shares.
+WIDTH = 2 * len(COLUMNS) + 1
+
+
+def from_row(row: Any) -> Asking:
+    """The organisation of a row of `statement` (its first WIDTH columns)."""
+    n = len(COLUMNS)
+    land = _body(row[n : 2 * n], None) if row[n] is not None else None
+    return _body(row[:n], land, _shares(row[2 * n]))
 
 
 def _shares(text: str | None) -> dict[int, int]:
@@ -83,7 +92,9 @@ def _body(values: Any, land: Asking | None, shares: dict[int, int] | None = None
 
 
 @cache
-def _statement(by_ars: bool) -> Any:
+def statement(by_ars: bool) -> Any:
+    """The organisation by its ARS (`by_ars`) or slug (the parameter `key`), with its
+    Land and the Land's shares: WIDTH columns (`from_row`)."""
     org, land = Organisation, aliased(Organisation)
     key = bindparam("key", type_=String)
     # The Land's key shares (a handful of years) as one text column: an estimate split by

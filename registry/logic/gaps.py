@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from registry.errors import NotFound
+from registry.logic import asking as asking_row
 from registry.logic import candidates, driver, duties, lookup
 from registry.logic.asking import Body, Named
 from registry.logic.constants import const, one_of
@@ -94,9 +95,54 @@ def gaps(
     statement."""
     bare = not priced(top, sort)
     local, in_progress, totals, offered = _gap_rows(session, org, count=bare)
+    if bare:
+        return Gaps(org, offered + len(local), local, {}, in_progress, totals)
+    return _with_candidates(
+        session, org, offered, local, in_progress, years=years, sort=sort, start=start, top=top
+    )
+
+
+def asked(
+    session: Session,
+    key: str,
+    *,
+    years: int = 5,
+    sort: str = "score",
+    start: date | None = None,
+    top: int | None = None,
+) -> Gaps:
+    """`gaps` with candidates (`top` not 0, or `sort=cost`) for the organisation with
+    this key (ARS or slug; 404 if none): the organisation as registry.logic.asking reads
+    it, its offered count and its gap rows are one statement (`_asked_statement`), as
+    for the bare list: a round trip less than looking it up first."""
+    assert priced(top, sort), "the bare list is `bare`"
+    rows = driver.rows(session, _asked_statement(bool(lookup.ARS_RE.match(key))), {"key": key})
+    if not rows:
+        raise NotFound("organisation", key)
+    width = asking_row.WIDTH
+    org, offered = asking_row.from_row(rows[0]), rows[0][width] or 0
+    local, in_progress, _ = _parsed([row[width + 1 :] for row in rows[1:]])
+    return _with_candidates(
+        session, org, offered, local, in_progress, years=years, sort=sort, start=start, top=top
+    )
+
+
+def _with_candidates(
+    session: Session,
+    org: Body,
+    offered: int,
+    local: list[duties.LocalService],
+    in_progress: dict[int, list[Started]],
+    *,
+    years: int,
+    sort: str,
+    start: date | None,
+    top: int | None,
+) -> Gaps:
+    """The gap answer of these gaps with their ranked, priced candidates (`top` named)."""
     due = offered + len(local)
-    if not local or bare:
-        return Gaps(org, due, local, {}, in_progress, totals)
+    if not local:
+        return Gaps(org, due, local, {}, in_progress, {})
     # The gap ids just found, not the gap query again inside the candidate queries.
     gap_ids = [service.id for service in local]
     found = candidates.candidates_for(
@@ -157,18 +203,29 @@ def bare(session: Session, key: str) -> Gaps:
 
 @cache
 def _bare_statement(by_ars: bool) -> Any:
-    """The organisation's row (a CTE by its key, with its offered count), then its gap
-    rows: a UNION ALL, so that each part keeps its own plan (as the subquery of an
-    outer join, the candidate count was computed for every due service, not for the
-    gaps alone)."""
+    """The organisation's row (by its key, with its offered count), then its gap rows
+    with their candidate counts."""
     key = bindparam("key", type_=String)
     org = Organisation
-    me = (
-        select(org.id, org.ars, org.slug, org.name, org.kind, org.land_code, _offered(org.id))
-        .where(org.ars == key if by_ars else org.slug == key)
-        .cte("me")
-    )
-    listed, _ = _gap_select(select(me.c.id).scalar_subquery(), count=True)
+    me = select(org.id, org.ars, org.slug, org.name, org.kind, org.land_code, _offered(org.id))
+    return _head_and_gaps(me.where(org.ars == key if by_ars else org.slug == key), count=True)
+
+
+@cache
+def _asked_statement(by_ars: bool) -> Any:
+    """The organisation's row as registry.logic.asking reads it (asking_row.WIDTH
+    columns) and its offered count, then its gap rows (no candidate counts: the answer
+    counts the candidates it ranks)."""
+    me = asking_row.statement(by_ars).add_columns(_offered(Organisation.id))
+    return _head_and_gaps(me, count=False)
+
+
+def _head_and_gaps(me_select: Select[Any], *, count: bool) -> Any:
+    """The organisation's row (`me_select`, its id first, as a CTE), then its gap rows:
+    a UNION ALL, so that each part keeps its own plan (as the subquery of an outer join,
+    the candidate count was computed for every due service, not for the gaps alone)."""
+    me = me_select.cte("me")
+    listed, _ = _gap_select(select(me.c[0]).scalar_subquery(), count=count)
     gap_columns = list(listed.selected_columns)
     # Typed NULLs: a UNION's columns take the first part's types (SQLite returns a date
     # as text unless the column says Date).
