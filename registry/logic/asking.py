@@ -52,8 +52,9 @@ class Asking(Named):
     population_date: date | None
     # Its Land: none for a Land itself (it is its own), the Bund and bodies of no Land.
     land_body: Asking | None = None
-    # Its Land's Königsteiner shares, year -> share_e5 (None: not read with it).
-    land_shares: dict[int, int] | None = None
+    # Its Land's Königsteiner shares, (year, share_e5) pairs (None: not read with it); a
+    # tuple, so that the organisation stays hashable as a frozen dataclass.
+    land_shares: tuple[tuple[int, int], ...] | None = None
 
 
 # What the analysis reads of an organisation: the ORM's object or this row.
@@ -80,13 +81,15 @@ def from_row(row: Any) -> Asking:
     return _body(row[:n], land, _shares(row[2 * n]))
 
 
-def _shares(text: str | None) -> dict[int, int]:
-    """'2024:1292815,2025:…' (the statement's last column) as year -> share_e5."""
+def _shares(text: str | None) -> tuple[tuple[int, int], ...]:
+    """'2024:1292815,2025:…' (the statement's last column) as (year, share_e5) pairs."""
     pairs = (part.split(":") for part in text.split(",")) if text else ()
-    return {int(year): int(share) for year, share in pairs}
+    return tuple(sorted((int(year), int(share)) for year, share in pairs))
 
 
-def _body(values: Any, land: Asking | None, shares: dict[int, int] | None = None) -> Asking:
+def _body(
+    values: Any, land: Asking | None, shares: tuple[tuple[int, int], ...] | None = None
+) -> Asking:
     id_, ars, slug, name, kind, land_code, population, population_date = values
     return Asking(id_, ars, slug, name, kind, land_code, population, population_date, land, shares)
 

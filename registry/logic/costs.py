@@ -590,7 +590,7 @@ def context(
     shares: dict[int, int] = {}
     if years and org.land_code is not None:
         if isinstance(org, Asking) and org.land_shares is not None:  # read with it
-            known = org.land_shares
+            known = dict(org.land_shares)
         else:
             known = dict(driver.rows(session, _CONTEXT.shares, {"land": org.land_code}))
         shares = {year: share for year, share in known.items() if year in years}
