@@ -293,6 +293,10 @@ def test_unknown_solution_is_404_problem_naming_it(client, world):
     assert response.status_code == 404
     assert response.content_type == PROBLEM
     assert "gibt-es-nicht" in response.get_json()["detail"]
+    # Neither known: the solution (the path) is named, as before the organisation.
+    response = client.get("/api/v1/solutions/gibt-es-nicht/cost?for=059999999999")
+    assert response.status_code == 404
+    assert "gibt-es-nicht" in response.get_json()["detail"]
 
 
 def test_unknown_organisation_in_for_is_a_problem_naming_it(client, world):

@@ -144,13 +144,15 @@ def test_the_answers_statements_agree(client, session):
         assert row.builder == (candidates.Builder(builder.key, builder.name) if builder else None)
     assert any(row.builder for row in loaded.values())
     for solution in session.scalars(select(Solution)):  # as a cost answer reads one
-        assert tuple(costs.priced(session, solution.slug)) == (
+        priced, who = costs.priced_for(session, solution.slug, NRW)
+        assert tuple(priced) == (
             solution.id,
             solution.slug,
             solution.name,
             solution.prices,
             solution.reuse_terms,
         )
+        assert who == asking.asking(session, NRW)  # the organisation read with it
     assert any(row.prices != [] for row in loaded.values())
 
 

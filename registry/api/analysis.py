@@ -119,8 +119,7 @@ class Cost(MethodView):
         422 (field `for`, `cases` or `members`) when a figure the price needs is missing.
         """
         session = get_session()
-        solution = costs.priced(session, slug)
-        org = asking(session, args["for_"])
+        solution, org = costs.priced_for(session, slug, args["for_"])  # one statement
         view = analysis.cost_view(
             session,
             solution,

@@ -24,14 +24,16 @@ from functools import cache, cached_property
 from typing import Any, NamedTuple, Protocol
 
 import orjson
-from sqlalchemy import String, Text, bindparam, cast, select
+from sqlalchemy import String, Text, bindparam, cast, select, true
 from sqlalchemy.orm import Session, lazyload
 
 from registry.errors import Invalid, NotFound
+from registry.logic import asking as asking_row
 from registry.logic import driver, prices
 from registry.logic.among import among_param, dialect_of
 from registry.logic.asking import Asking, Body
 from registry.logic.constants import const
+from registry.logic.lookup import ARS_RE
 from registry.models import KoenigsteinShare, Organisation, Service, Solution, solution_service
 from registry.models.koenigstein import FULL_SHARE
 
@@ -65,16 +67,6 @@ class PricedSolution(NamedTuple):
     reuse_terms: list[dict[str, Any]]
 
 
-def priced(session: Session, slug: str) -> PricedSolution:
-    """The solution with this slug as an estimate reads it (404 if none): one row of
-    its own columns, the JSON ones decoded by orjson (no `Solution` object)."""
-    rows = driver.rows(session, _PRICED, {"slug": slug})
-    if not rows:
-        raise NotFound("solution", slug)
-    id_, _, name, prices_text, terms_text = rows[0]
-    return PricedSolution(id_, slug, name, orjson.loads(prices_text), orjson.loads(terms_text))
-
-
 _PRICED = select(
     Solution.id,
     Solution.slug,
@@ -82,6 +74,33 @@ _PRICED = select(
     cast(Solution.prices, Text),
     cast(Solution.reuse_terms, Text),
 ).where(Solution.slug == bindparam("slug", type_=String))
+
+
+def priced_for(session: Session, slug: str, key: str) -> tuple[PricedSolution, Asking]:
+    """The solution with this slug as an estimate reads it (its own columns, the JSON ones
+    decoded by orjson: no `Solution` object) and the organisation with this key as
+    registry.logic.asking reads it, in one statement (404 for the solution first, then
+    for the organisation): a cost answer is two one-row lookups, and a round trip cost
+    more than either."""
+    rows = driver.rows(
+        session, _priced_for_statement(bool(ARS_RE.match(key))), {"slug": slug, "key": key}
+    )
+    if not rows:
+        raise NotFound("solution", slug)
+    id_, _, name, prices_text, terms_text, *who = rows[0]
+    if who[0] is None:
+        raise NotFound("organisation", key)
+    solution = PricedSolution(id_, slug, name, orjson.loads(prices_text), orjson.loads(terms_text))
+    return solution, asking_row.from_row(who)
+
+
+@cache
+def _priced_for_statement(by_ars: bool) -> Any:
+    """The solution's row (`_PRICED`) with the organisation's (asking_row.statement)
+    outer-joined: no row without the solution, NULLs without the organisation."""
+    solution = _PRICED.subquery("priced")
+    who = asking_row.statement(by_ars).subquery("who")
+    return select(*solution.c, *who.c).select_from(solution.outerjoin(who, true()))
 
 
 class CostUnavailable(Invalid):
