@@ -281,15 +281,15 @@ def test_search_statements(client, anonymous, small, count_statements):
 
 
 # The core answers' statements: the audit sequence, the organisation with its Land and
-# the Land's key shares (for the gap answer in the gap statement, for the cost answer in
-# the solution's), the gaps (or the one service), the candidate pairs with their counts
+# the Land's key shares (in the statement of the gaps, of the one service or of the
+# priced solution), the gaps (or the one service), the candidate pairs with their counts
 # and adoptions, the adopters named: on PostgreSQL nearby and similar ones in one
 # statement, on SQLite in up to three.
 @pytest.mark.parametrize(
     ("path", "on_postgresql", "on_sqlite"),
     [
         (f"organisations/{BOCHUM}/gaps?top=3", 4, 6),
-        (f"organisations/{WITTEN}/candidates?service={HUNDESTEUER}", 5, 7),
+        (f"organisations/{WITTEN}/candidates?service={HUNDESTEUER}", 4, 6),
         (f"solutions/elfe/cost?for={WITTEN}", 2, 2),
     ],
 )
@@ -325,19 +325,22 @@ def test_the_municipality_page_statements(client, anonymous, small, count_statem
     assert len(after) <= (7 if backend == "postgresql" else 9), listing
 
 
-def test_the_gap_answer_in_one_statement_equals_the_lookup_then_the_gaps(
-    client, app, session, small
-):
+def test_the_answers_in_one_statement_equal_the_lookup_then_the_gaps(client, app, session, small):
     """registry.logic.gaps.asked reads the organisation (with its Land and the Land's key
-    shares) in the gap statement: the same answer as looking it up first (`asking`, then
-    `gaps`), for every kind (the Land: its own shares; Dataport: no Land), every sort, and
-    a 404 for an unknown key."""
+    shares) in the gap statement, asked_one_service in the one service's: the same
+    answers as looking it up first (`asking`, then `gaps` or `one_service`), for every
+    kind (the Land: its own shares; Dataport: no Land), every sort, and a 404 for an
+    unknown key (before an unknown service)."""
     from registry.api import render
     from registry.errors import NotFound
     from registry.logic import gaps
     from registry.logic.asking import asking
 
     grow(client)
+    # A service NRW gives to its Kreise (illustrative): its level depends on the Land.
+    reason = "illustrative: a Land law giving it to the Kreise"
+    in_nrw = [{"land_code": "05", "level": "kreis", "reason": reason}]
+    f.service(client, "30000", "gemeinde", name="Per Land", responsibilities=in_nrw)
     keys = [NRW, HAMBURG, EN_KREIS, WITTEN, BOCHUM, MUELHEIM, DATAPORT, NEW_GEMEINDEN[0]]
     compared = 0
     with app.app_context():
@@ -349,6 +352,12 @@ def test_the_gap_answer_in_one_statement_equals_the_lookup_then_the_gaps(
                 expected = render.gaps(gaps.gaps(session, org, **args), args["top"])
                 assert render.gaps(one, args["top"]) == expected, (key, args)
                 compared += len(expected["gaps"])
+            for ozg_id in (ELTERNGELD, HUNDESTEUER, NEW_SERVICES[0], "30000"):
+                got = gaps.asked_one_service(session, key, ozg_id)
+                assert got == (org, *gaps.one_service(session, org, ozg_id)), (key, ozg_id)
+            with pytest.raises(NotFound) as unknown:
+                gaps.asked_one_service(session, key, "99999")
+            assert "No service with key '99999'" in str(unknown.value.args[0]), key
         nrw_shares = ((2023, 2_109_000), (2024, 2_114_424))
         assert asking(session, NRW).land_shares == nrw_shares
         assert asking(session, WITTEN).land_shares == nrw_shares
@@ -358,4 +367,12 @@ def test_the_gap_answer_in_one_statement_equals_the_lookup_then_the_gaps(
             gaps.asked(session, "059540099099", top=3)
         with pytest.raises(NotFound):
             gaps.asked(session, "no-such-slug", top=3)
+        _, local, _ = gaps.asked_one_service(session, WITTEN, "30000")
+        assert local.executing_level == "kreis"  # NRW's level, not the default
+        _, local, _ = gaps.asked_one_service(session, HAMBURG, "30000")
+        assert local.executing_level == "gemeinde"
+        # An unknown organisation is named before an unknown service, as before.
+        with pytest.raises(NotFound) as unknown:
+            gaps.asked_one_service(session, "059540099099", "99999")
+        assert "No organisation with key '059540099099'" in str(unknown.value.args[0])
     assert compared > 30  # gaps with candidates were compared, not only empty answers

@@ -36,7 +36,7 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
             for sort in ("score", "cost"):
                 found = gaps.gaps(session, org, years=3, sort=sort, top=3)
                 assert render.gaps(found, 3) == GapsSchema().dump(analysis.gaps_answer(found, 3))
-                view = analysis.candidates_view(session, org, years=5, sort=sort)
+                view = analysis.candidates_view(session, org.key, years=5, sort=sort)
                 assert render.candidates(view) == CandidatesSchema().dump(view)
                 for item in view["services"]:
                     for c in item["candidates"]:

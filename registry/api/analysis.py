@@ -86,9 +86,7 @@ class Candidates(MethodView):
         `adopters_in_land`, `maturity`. `nearby_adopters` names up to five adopters in
         the same Land, nearest first: same Kreis, same Regierungsbezirk, the Land.
         """
-        session = get_session()
-        found = asking(session, org)
-        view = analysis.candidates_view(session, found, **args)
+        view = analysis.candidates_view(get_session(), org, **args)  # looked up with them
         return render.json_response(render.candidates(view))
 
 

@@ -17,7 +17,7 @@ from registry.logic import (
     scorecard,
     search,
 )
-from registry.logic.asking import Body
+from registry.logic.asking import Asking, Body
 from registry.logic.paging import Page
 from registry.models import Organisation, Service
 
@@ -62,18 +62,23 @@ def gaps_answer(found: gaps.Gaps, top: int | None):
 
 def candidates_view(
     session: Session,
-    org: Body,
+    key: str,
     *,
     years: int,
     sort: str,
     service: str | None = None,
     start: date | None = None,
 ):
+    """The candidates answer for the organisation with this key (ARS or slug), looked
+    up in the statement of its gaps or of the one service."""
+    org: Body
     if service is None:  # every gap: the gap query finds their candidates already
-        found_gaps = gaps.gaps(session, org, years=years, sort=sort, start=start)
+        found_gaps = gaps.asked(session, key, years=years, sort=sort, start=start)
+        assert isinstance(found_gaps.organisation, Asking)  # as `asked` reads it
+        org = found_gaps.organisation
         wanted, offered, found = found_gaps.services, set(), found_gaps.candidates
     else:
-        local, offers = gaps.one_service(session, org, service)
+        org, local, offers = gaps.asked_one_service(session, key, service)
         wanted, offered = [local], {local.id} if offers else set()
         found = candidates.candidates_for(
             session, org, [wanted[0].id], years=years, sort=sort, start=start
