@@ -120,4 +120,7 @@ def statement(by_ars: bool) -> Any:
             ),
         )
         .where(org.ars == key if by_ars else org.slug == key)
+        # One row even if two Länder shared a code (no constraint forbids it, the API
+        # does): the statements that read this as a CTE need one.
+        .limit(const(1))
     )

@@ -58,7 +58,7 @@ class Priced(Protocol):
 
 
 class PricedSolution(NamedTuple):
-    """A solution as an estimate reads it (`priced`), without its relations."""
+    """A solution as an estimate reads it (`priced_for`), without its relations."""
 
     id: int
     slug: str

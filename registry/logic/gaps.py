@@ -330,7 +330,9 @@ def _cheapest(listed: list[candidates.Candidate]) -> tuple[int, int]:
 def one_service(session: Session, org: Body, ozg_id: str) -> tuple[duties.LocalService, bool]:
     """The service with this OZG-ID as the organisation meets it (the level executing
     it in its Land) and whether the organisation offers it online: one statement of
-    plain columns (404 if there is no such service)."""
+    plain columns (404 if there is no such service). For an organisation already read;
+    the answers look theirs up with it (`asked_one_service`), and the tests hold that
+    to this."""
     params = {"ozg": ozg_id, "land": org.land_code, "org": org.id}
     rows = driver.rows(session, _one_service_statement(), params)
     if not rows:
