@@ -81,7 +81,7 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
     assert answer.status_code == 200 and answer.mimetype == "application/json"
     with app.test_request_context():
         org = session.scalar(select(Organisation).where(Organisation.ars == witten))
-        view = analysis.gaps_view(session, org, years=5, sort="score", top=2)
+        view = analysis.gaps_view(session, witten, years=5, sort="score", top=2)
         assert answer.get_json() == GapsSchema().dump(view)
         assert answer.get_json()["gaps"], "Witten has gaps in this world"
     answer = anonymous.get(f"/api/v1/organisations/{witten}/scorecard")

@@ -30,14 +30,16 @@ PATHS = {
 
 def gaps_view(
     session: Session,
-    org: Body,
+    key: str,
     *,
     years: int,
     sort: str,
     top: int,
     start: date | None = None,
 ):
-    found = gaps.gaps(session, org, years=years, sort=sort, start=start, top=top)
+    """The gap answer (with candidates) for the organisation with this key, looked up
+    in the gap statement (registry.logic.gaps.asked; 404 if none)."""
+    found = gaps.asked(session, key, years=years, sort=sort, start=start, top=top)
     return gaps_answer(found, top)
 
 

@@ -122,13 +122,14 @@ def start() -> str:
 def municipality(key: str) -> Any:
     session = get_session()
     try:
-        # One row with its Land, as the API's analysis answers read it (registry.logic.
-        # asking): the page shows no more of it than its key, name, kind and population.
-        org = asking(session, key)
+        # The organisation with its Land read in the gap statement, as the API's gap
+        # answer reads it (registry.logic.gaps.asked): the page shows no more of it than
+        # its key, name, kind and population.
+        gaps = analysis.gaps_view(session, key, years=YEARS, sort="score", top=3)
     except NotFound:
         return render_template("not_found.html", key=key), 404
+    org = gaps["organisation"]
     card = analysis.scorecard_view(session, org)
-    gaps = analysis.gaps_view(session, org, years=YEARS, sort="score", top=3)
     by_field: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for gap in gaps["gaps"]:
         by_field[gap["service"].themenfeld or "Ohne Themenfeld"].append(gap)
@@ -166,10 +167,10 @@ def gaps_csv(key: str) -> Any:
     """The gap list for spreadsheets: `;`, UTF-8 with BOM, decimal commas."""
     session = get_session()
     try:
-        org = asking(session, key)
+        gaps = analysis.gaps_view(session, key, years=YEARS, sort="score", top=1)
     except NotFound:
         return render_template("not_found.html", key=key), 404
-    gaps = analysis.gaps_view(session, org, years=YEARS, sort="score", top=1)
+    org = gaps["organisation"]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
