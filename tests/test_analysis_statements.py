@@ -281,16 +281,18 @@ def test_search_statements(client, anonymous, small, count_statements):
 
 
 # The core answers' statements: the audit sequence, the organisation with its Land and
-# the Land's key shares (in the statement of the gaps, of the one service or of the
-# priced solution), the gaps (or the one service), the candidate pairs with their counts
-# and adoptions, the adopters named: on PostgreSQL nearby and similar ones in one
-# statement, on SQLite in up to three.
+# the Land's key shares (in the statement of the gaps, of the one service, of the priced
+# solution or of the scorecard), the gaps (or the one service), the candidate pairs with
+# their counts and adoptions, the adopters named: on PostgreSQL nearby and similar ones
+# in one statement, on SQLite in up to three. The scorecard: its standings and the
+# services offered in the lookup's statement.
 @pytest.mark.parametrize(
     ("path", "on_postgresql", "on_sqlite"),
     [
         (f"organisations/{BOCHUM}/gaps?top=3", 4, 6),
         (f"organisations/{WITTEN}/candidates?service={HUNDESTEUER}", 4, 6),
         (f"solutions/elfe/cost?for={WITTEN}", 2, 2),
+        (f"organisations/{WITTEN}/scorecard", 2, 2),
     ],
 )
 def test_the_core_answers_statements(
@@ -324,9 +326,12 @@ def test_the_municipality_page_statements(client, anonymous, small, count_statem
     # The organisation is read once, in the gap statement (registry.logic.gaps.asked).
     organisation_reads = [s for s in after if s.startswith("SELECT organisation.")]
     assert not organisation_reads, listing
-    in_gaps = [s for s in after if s.startswith("WITH me AS \n(SELECT organisation.id")]
+    in_gaps = [s for s in after if s.startswith("WITH me AS \n(SELECT organisation.id AS id, ")]
     assert len(in_gaps) == 1, listing
-    assert len(after) <= (5 if backend == "postgresql" else 7), listing
+    # The scorecard (its standings and the services offered) is one statement, by id.
+    cards = [s for s in after if s.startswith("WITH me AS \n(SELECT organisation.id AS id \n")]
+    assert len(cards) == 1, listing
+    assert len(after) <= (4 if backend == "postgresql" else 6), listing
 
 
 def test_the_answers_in_one_statement_equal_the_lookup_then_the_gaps(client, app, session, small):

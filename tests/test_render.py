@@ -47,8 +47,11 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
             assert render.gaps(bare, 0) == GapsSchema().dump(analysis.gaps_answer(bare, 0))
             seen["bare_in_progress"] += bool(bare.in_progress)
             seen["bare_counted"] += any(bare.totals.values())
-            view = analysis.scorecard_view(session, org)
+            view = analysis.scorecard_of(session, org)
             assert render.scorecard(view) == ScorecardSchema().dump(view)
+            # Looked up by its key in the scorecard's statement: the same answer.
+            by_key = analysis.scorecard_view(session, org.key)
+            assert ScorecardSchema().dump(by_key) == ScorecardSchema().dump(view)
             seen["offered"] += len(view["offered_services"])
             seen["ranked"] += view["rank_in_land"] is not None
             found = budget.budget(session, org, years=3)
@@ -87,7 +90,7 @@ def test_render_equals_schema_dump(app, client, anonymous, session, small):  # n
     answer = anonymous.get(f"/api/v1/organisations/{witten}/scorecard")
     assert answer.status_code == 200 and answer.mimetype == "application/json"
     with app.test_request_context():
-        assert answer.get_json() == ScorecardSchema().dump(analysis.scorecard_view(session, org))
+        assert answer.get_json() == ScorecardSchema().dump(analysis.scorecard_view(session, witten))
         assert answer.get_json()["offered_services"], "Witten offers services in this world"
     hundesteuer = session.scalar(select(Service).where(Service.ozg_id == "10601"))
     answer = anonymous.get("/api/v1/services/10601/coverage?kind=gemeinde")

@@ -191,7 +191,7 @@ class Scorecard(MethodView):
         by the number of due services they offer online; equal counts share a rank.
         """
         session = get_session()
-        view = analysis.scorecard_view(session, asking(session, org))
+        view = analysis.scorecard_view(session, org)  # the lookup in its statement
         return render.json_response(render.scorecard(view))
 
 

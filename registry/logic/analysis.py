@@ -121,9 +121,21 @@ def coverage_view(
     return coverage.coverage(session, service, region=region, kind=kind)
 
 
-def scorecard_view(session: Session, org: Body) -> dict[str, Any]:
-    in_land, nationwide = scorecard.standings(session, org)
-    mine = nationwide or in_land
+def scorecard_view(session: Session, key: str) -> dict[str, Any]:
+    """The scorecard of the organisation with this key (ARS or slug; 404 if none),
+    looked up in the scorecard's statement (registry.logic.scorecard.asked)."""
+    return scorecard_answer(*scorecard.asked(session, key))
+
+
+def scorecard_of(session: Session, org: Body) -> dict[str, Any]:
+    """The scorecard of an organisation at hand (the pages: read with its gaps, or two
+    compared)."""
+    return scorecard_answer(org, scorecard.card(session, org))
+
+
+def scorecard_answer(org: Body, card: scorecard.Card) -> dict[str, Any]:
+    """A scorecard as ScorecardSchema dumps it."""
+    mine = card.nationwide or card.in_land
     due = mine.due if mine else 0
     offered = mine.offered if mine else 0
     return {
@@ -131,9 +143,9 @@ def scorecard_view(session: Session, org: Body) -> dict[str, Any]:
         "due": due,
         "offered": offered,
         "percent": coverage.percent(offered, due),
-        "rank_in_land": in_land,
-        "rank_nationwide": nationwide,
-        "offered_services": scorecard.offered(session, org),
+        "rank_in_land": card.in_land,
+        "rank_nationwide": card.nationwide,
+        "offered_services": card.offered,
     }
 
 

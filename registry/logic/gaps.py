@@ -16,19 +16,16 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    null,
     select,
     true,
-    type_coerce,
-    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
 from registry.errors import NotFound
 from registry.logic import asking as asking_row
-from registry.logic import candidates, driver, duties, lookup
+from registry.logic import candidates, driver, duties, headed, lookup
 from registry.logic.asking import Body, Named
-from registry.logic.constants import const, one_of
+from registry.logic.constants import one_of
 from registry.models import (
     Adoption,
     DueOffering,
@@ -222,28 +219,14 @@ def _asked_statement(by_ars: bool) -> Any:
 
 
 def _head_and_gaps(me_select: Select[Any], *, count: bool) -> Any:
-    """The organisation's row (`me_select`, its id first, as a CTE), then its gap rows:
-    a UNION ALL, so that each part keeps its own plan (as the subquery of an outer join,
-    the candidate count was computed for every due service, not for the gaps alone)."""
-    me = me_select.cte("me")
-    listed, _ = _gap_select(select(me.c[0]).scalar_subquery(), count=count)
-    gap_columns = list(listed.selected_columns)
-    # Typed NULLs: a UNION's columns take the first part's types (SQLite returns a date
-    # as text unless the column says Date).
-    nothing = [type_coerce(null(), column.type) for column in gap_columns]
-    head = _numbered([const(0), *me.c, *nothing])
-    rows = listed.with_only_columns(*_numbered([const(1), *[null()] * len(me.c), *gap_columns]))
-    both = union_all(select(*head), rows).subquery("rows")
-    # Ordered by the part, then as the gap statement: OZG-ID, the adopted solution's slug.
-    offset = 1 + len(me.c)  # the gap columns' first
-    part, ozg_id, slug = both.c.c0, both.c[f"c{offset + 1}"], both.c[f"c{offset + 7}"]
-    return select(*both.c[1:]).order_by(part, ozg_id, slug)
+    """The organisation's row (`me_select`, its id first), then its gap rows, in OZG-ID
+    order, then by the adopted solution's slug (registry.logic.headed)."""
 
+    def rows_of(org: Any) -> tuple[Select[Any], list[Any]]:
+        listed, adopted_slug = _gap_select(org, count)
+        return listed, [Service.ozg_id, adopted_slug]
 
-def _numbered(columns: list[Any]) -> list[Any]:
-    """Columns labelled c0, c1, …: the parts of a UNION line up by position, and
-    repeated NULLs stay separate columns."""
-    return [column.label(f"c{i}") for i, column in enumerate(columns)]
+    return headed.head_and_rows(me_select, rows_of)
 
 
 @cache

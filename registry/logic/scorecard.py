@@ -6,6 +6,7 @@ Organisations are ranked by the number of services they are due for and offer on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -13,9 +14,11 @@ from typing import Any
 from sqlalchemy import Integer, String, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
-from registry.logic import driver, duties
+from registry.errors import NotFound
+from registry.logic import asking, driver, duties, headed
 from registry.logic.among import among_param, dialect_of
-from registry.logic.asking import Body
+from registry.logic.asking import Asking, Body
+from registry.logic.lookup import ARS_RE
 from registry.logic.paging import Page
 from registry.models import (
     DueOffering,
@@ -121,61 +124,125 @@ def _ranking_statements(dialect: str, by_kind: bool, by_region: bool) -> tuple[A
     return page, due, select(func.count()).select_from(stmt)
 
 
-def standings(session: Session, org: Body) -> tuple[Standing | None, Standing | None]:
-    """The organisation's place among the organisations of its kind in its Land (None
-    for the Bund) and nationwide (None when it is due for nothing): one statement.
+@dataclass
+class Offered:
+    service: Any  # duties.LocalService
+    solutions: list[str]
 
-    Counts rather than ranks: those offering more (rank = 1 + that), over ranges of
-    organisation_offered's (kind, Land, offered) and (kind, offered) indexes, so that no
-    window sorts every Gemeinde in Germany to find one of them; the peers from
-    offered_peers (counting every Gemeinde of Germany was most of the statement).
-    """
-    found = driver.rows(
-        session, _standings_statement(), {"org": org.id, "kind": org.kind, "land": org.land_code}
-    )
-    row = found[0] if found else None
-    if row is None:
-        return None, None
-    due, offered, in_land, ahead_in_land, nationwide, ahead_nationwide = (int(v) for v in row)
-    land = Standing(org, due, offered, 1 + ahead_in_land, in_land) if org.land_code else None
-    return land, Standing(org, due, offered, 1 + ahead_nationwide, nationwide)
+
+@dataclass
+class Card:
+    """An organisation's standings (None where it has none) and the due services it
+    offers online, with the solutions it offers them through."""
+
+    in_land: Standing | None
+    nationwide: Standing | None
+    offered: list[Offered]
+
+
+def card(session: Session, org: Body) -> Card:
+    """The organisation's scorecard: one statement (`_card_statement`)."""
+    rows = driver.rows(session, _card_statement(None), {"org": org.id})
+    return _card(org, rows, 1)
+
+
+def asked(session: Session, key: str) -> tuple[Asking, Card]:
+    """The organisation with this key (ARS or slug; 404 if none) as registry.logic.asking
+    reads it, and its scorecard: one statement, the lookup its head row."""
+    rows = driver.rows(session, _card_statement(bool(ARS_RE.match(key))), {"key": key})
+    if not rows:
+        raise NotFound("organisation", key)
+    org = asking.from_row(rows[0])
+    return org, _card(org, rows, asking.WIDTH)
+
+
+# The standing's columns in the head row of `_card_statement`.
+STANDING = ("due", "offered", "in_land", "ahead_in_land", "nationwide", "ahead_nationwide")
+
+
+def _card(org: Body, rows: Sequence[Any], width: int) -> Card:
+    """The card of a `_card_statement`'s rows whose head carries `width` columns of the
+    organisation before its standing."""
+    in_land = nationwide = None
+    standing = rows[0][width : width + len(STANDING)] if rows else None
+    if standing is not None and standing[1] is not None:  # offered: it is due for some
+        due, offered, peers_in_land, ahead_in_land, peers, ahead = (int(v) for v in standing)
+        if org.land_code:  # the Bund has no Land to stand in
+            in_land = Standing(org, due, offered, 1 + ahead_in_land, peers_in_land)
+        nationwide = Standing(org, due, offered, 1 + ahead, peers)
+    listed: dict[int, Offered] = {}
+    for *summary, level, slug in (row[width + len(STANDING) :] for row in rows[1:]):
+        item = listed.get(summary[0])
+        if item is None:
+            service = duties.LocalService(duties.ServiceSummary(*summary), level)
+            item = listed[summary[0]] = Offered(service, [])
+        if slug not in item.solutions:
+            item.solutions.append(slug)
+    return Card(in_land, nationwide, list(listed.values()))
 
 
 @cache
-def _standings_statement() -> Any:
-    """Built once, with the organisation, its kind and its Land as bound parameters
-    (`org`, `kind`, `land`): building it cost more than running it."""
-    OO = OrganisationOffered
-    org = bindparam("org", type_=Integer)
-    mine = (
-        select(duties.due_count(org).label("due"), OO.offered)
-        .where(OO.organisation_id == org)
-        .subquery("mine")
-    )
+def _card_statement(by_ars: bool | None) -> Any:
+    """The organisation's row — by its ARS or slug (`key`) as registry.logic.asking reads
+    it, or (`by_ars` None) its id alone, by `org` — with its standing, then the services
+    it offers (registry.logic.headed). Built once per shape.
+
+    The standing counts rather than ranks: those of its kind offering more (rank = 1 +
+    that), over ranges of organisation_offered's (kind, Land, offered) and (kind,
+    offered) indexes, so that no window sorts every Gemeinde in Germany to find one of
+    them; the peers from offered_peers (counting every Gemeinde of Germany was most of
+    the statement). Its kind and Land are those its organisation_offered row copies; no
+    row there: due for nothing, no standing (`offered` NULL)."""
+    if by_ars is None:
+        me = select(Organisation.id).where(Organisation.id == bindparam("org", type_=Integer))
+    else:
+        me = asking.statement(by_ars)
+    return headed.head_and_rows(me, _offered_rows, head_of=_with_standing)
+
+
+def _with_standing(me: Any) -> Any:
+    """`me`'s columns and the standing's (STANDING)."""
+    OO, P = OrganisationOffered, OfferedPeers
+    mine = aliased(OrganisationOffered, name="mine")
 
     def count(*where: Any) -> Any:  # a range of one of the (kind, ...) indexes
-        return (
-            select(func.count())
-            .where(OO.kind == bindparam("kind", type_=String), *where)
-            .scalar_subquery()
-        )
+        return select(func.count()).where(OO.kind == mine.kind, *where).scalar_subquery()
 
     def peers(*where: Any) -> Any:  # materialised: offered_peers' rows of the kind
-        P = OfferedPeers
         total = func.coalesce(func.sum(P.organisations), 0)
-        return select(total).where(P.kind == bindparam("kind", type_=String), *where)
+        return select(total).where(P.kind == mine.kind, *where).scalar_subquery()
 
     # The Bund has no Land: `= NULL` counts nobody, and its Land standing is None anyway.
-    land = bindparam("land", type_=String)
-    here, ahead = OO.land_code == land, OO.offered > mine.c.offered
-    return select(
-        mine.c.due,
-        mine.c.offered,
-        peers(OfferedPeers.land_code == land).scalar_subquery(),
-        count(here, ahead),
-        peers().scalar_subquery(),
-        count(ahead),
+    here, ahead = OO.land_code == mine.land_code, OO.offered > mine.offered
+    return (
+        select(
+            *me.c,
+            duties.due_count(me.c[0]),
+            mine.offered,
+            peers(P.land_code == mine.land_code),
+            count(here, ahead),
+            peers(),
+            count(ahead),
+        )
+        .select_from(me)
+        .outerjoin(mine, mine.organisation_id == me.c[0])
     )
+
+
+def _offered_rows(org: Any) -> tuple[Any, list[Any]]:
+    """The due services the organisation `org` (an expression) offers online, each with
+    a solution it offers it through (adoption, rollout or built), and the columns to
+    order them by."""
+    D = DueOffering  # the effective offering, cut to what the organisation is due for
+    due_here = duties.due_services(org)
+    # Plain columns, no Service objects: a Land offers hundreds of services.
+    rows = (
+        select(*duties.SUMMARY_COLUMNS, due_here.c.level, Solution.slug)
+        .join(due_here, due_here.c.service_id == Service.id)
+        .join(D, and_(D.service_id == Service.id, D.organisation_id == org))
+        .join(Solution, Solution.id == D.solution_id)
+    )
+    return rows, [Service.ozg_id, Solution.slug]
 
 
 def _standings(stmt: Any) -> Any:
@@ -186,40 +253,3 @@ def _standings(stmt: Any) -> Any:
         cast(stmt.c.rank, Integer),
         cast(stmt.c.peers, Integer),
     ).options(lazyload(entity.duty_rows))  # standings do not show duties
-
-
-@dataclass
-class Offered:
-    service: Any  # duties.LocalService
-    solutions: list[str]
-
-
-def offered(session: Session, org: Body) -> list[Offered]:
-    """The due services the organisation offers online, with the solutions it offers
-    them through (adoption, rollout or built): one statement."""
-    rows = driver.rows(session, _offered_statement(), {"org": org.id})
-    found: dict[int, Offered] = {}
-    for *summary, level, slug in rows:
-        item = found.get(summary[0])
-        if item is None:
-            service = duties.LocalService(duties.ServiceSummary(*summary), level)
-            item = found[summary[0]] = Offered(service, [])
-        if slug not in item.solutions:
-            item.solutions.append(slug)
-    return list(found.values())
-
-
-@cache
-def _offered_statement() -> Any:
-    """Built once with the organisation as a bound parameter (`org`)."""
-    D = DueOffering  # the effective offering, cut to what the organisation is due for
-    org = bindparam("org", type_=Integer)
-    due_here = duties.due_services(org)
-    # Plain columns, no Service objects: a Land offers hundreds of services.
-    return (
-        select(*duties.SUMMARY_COLUMNS, due_here.c.level, Solution.slug)
-        .join(due_here, due_here.c.service_id == Service.id)
-        .join(D, and_(D.service_id == Service.id, D.organisation_id == org))
-        .join(Solution, Solution.id == D.solution_id)
-        .order_by(Service.ozg_id, Solution.slug)
-    )

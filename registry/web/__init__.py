@@ -129,7 +129,7 @@ def municipality(key: str) -> Any:
     except NotFound:
         return render_template("not_found.html", key=key), 404
     org = gaps["organisation"]
-    card = analysis.scorecard_view(session, org)
+    card = analysis.scorecard_of(session, org)
     by_field: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for gap in gaps["gaps"]:
         by_field[gap["service"].themenfeld or "Ohne Themenfeld"].append(gap)
@@ -307,7 +307,7 @@ def compare(key: str) -> Any:
             "compare.html", a=a, other=other, view=None
         ), 200 if not other else 404
     view = analysis.compare_view(session, a, b)
-    cards = {o.id: analysis.scorecard_view(session, o) for o in (a, b)}
+    cards = {o.id: analysis.scorecard_of(session, o) for o in (a, b)}
     return render_template("compare.html", a=a, b=b, other=other, view=view, cards=cards)
 
 
