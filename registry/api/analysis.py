@@ -25,7 +25,6 @@ from registry.api.analysis_schemas import (
 from registry.api.common import Blueprint
 from registry.db import get_session
 from registry.logic import analysis, budget, costs, gaps, lookup
-from registry.logic.asking import asking
 
 blp = Blueprint(
     "analysis",
@@ -150,7 +149,7 @@ class Budget(MethodView):
         candidate of any gap, or two that close the same gap.
         """
         session = get_session()
-        found = budget.budget(session, asking(session, org), **args)
+        found = budget.budget_for(session, org, **args)  # the lookup in the gap statement
         return render.json_response(render.budget(found))
 
 
