@@ -86,17 +86,28 @@ def gaps(
     sort: str = "score",
     start: date | None = None,
     top: int | None = None,
+    named: bool = True,
 ) -> Gaps:
     """`top`: the candidates an answer shows per gap (None: all). With top=0 and no
     ranking of the gaps by cost (the bare gap list) the gaps, how many candidates each
     has, the organisation's own adoptions for them and its offered count are one
-    statement."""
+    statement. `named`: name who near it and who like it runs each shown candidate (an
+    answer that shows none, the budget, asks without: the largest statement saved)."""
     bare = not priced(top, sort)
     local, in_progress, totals, offered = _gap_rows(session, org, count=bare)
     if bare:
         return Gaps(org, offered + len(local), local, {}, in_progress, totals)
     return _with_candidates(
-        session, org, offered, local, in_progress, years=years, sort=sort, start=start, top=top
+        session,
+        org,
+        offered,
+        local,
+        in_progress,
+        years=years,
+        sort=sort,
+        start=start,
+        top=top,
+        named=named,
     )
 
 
@@ -108,6 +119,7 @@ def asked(
     sort: str = "score",
     start: date | None = None,
     top: int | None = None,
+    named: bool = True,
 ) -> Gaps:
     """`gaps` with candidates (`top` not 0, or `sort=cost`) for the organisation with
     this key (ARS or slug; 404 if none): the organisation as registry.logic.asking reads
@@ -121,7 +133,16 @@ def asked(
     org, offered = asking_row.from_row(rows[0]), rows[0][width] or 0
     local, in_progress, _ = _parsed([row[width + 1 :] for row in rows[1:]])
     return _with_candidates(
-        session, org, offered, local, in_progress, years=years, sort=sort, start=start, top=top
+        session,
+        org,
+        offered,
+        local,
+        in_progress,
+        years=years,
+        sort=sort,
+        start=start,
+        top=top,
+        named=named,
     )
 
 
@@ -136,15 +157,17 @@ def _with_candidates(
     sort: str,
     start: date | None,
     top: int | None,
+    named: bool,
 ) -> Gaps:
-    """The gap answer of these gaps with their ranked, priced candidates (`top` named)."""
+    """The gap answer of these gaps with their ranked, priced candidates (`top` of them
+    named, if `named`)."""
     due = offered + len(local)
     if not local:
         return Gaps(org, due, local, {}, in_progress, {})
     # The gap ids just found, not the gap query again inside the candidate queries.
     gap_ids = [service.id for service in local]
     found = candidates.candidates_for(
-        session, org, gap_ids, years=years, sort=sort, start=start, named=top
+        session, org, gap_ids, years=years, sort=sort, start=start, named=top if named else 0
     )
     totals = {service_id: len(listed) for service_id, listed in found.items()}
     if sort == "cost":  # across all gaps: the cheapest to close first
