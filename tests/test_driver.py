@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import Integer, bindparam, event, func, literal, select
+from sqlalchemy.engine import Connection
 
 from registry.errors import NotFound
 from registry.logic import asking, candidates, costs, driver, gaps
@@ -68,6 +69,29 @@ def test_the_rows_are_the_sessions(client, session, backend, statements):
         assert "kind != 'land'" in statements[0]
         assert driver.rows(session, statement, params) == found
         assert statements[1] == statements[0]
+
+
+def test_without_sqlalchemys_private_path_the_public_one_runs(
+    client, session, backend, statements, monkeypatch
+):
+    """Should a SQLAlchemy release drop `Connection._cursor_execute`, `exec_driver_sql`
+    runs the text: the same rows, seen by the events alike."""
+    build_small(client, session)
+    ids = organisation_ids(session, BOCHUM, WITTEN, EN_KREIS, NRW)
+    statement = gaps._gap_statement(True)
+    private = [[tuple(r) for r in driver.rows(session, statement, {"org": i})] for i in ids]
+    seen = len(statements)
+    monkeypatch.setattr(driver, "PRIVATE_PATH", False)
+
+    def gone(*_args: object) -> None:
+        raise AssertionError("the private path ran")
+
+    monkeypatch.setattr(Connection, "_cursor_execute", gone)
+    public = [[tuple(r) for r in driver.rows(session, statement, {"org": i})] for i in ids]
+    assert public == private and any(private)
+    assert len(statements) == seen + len(ids)
+    if backend == "postgresql":  # the same text, by the other path
+        assert statements[seen:] == statements[seen - len(ids) : seen]
 
 
 KEYS = (BOCHUM, WITTEN, EN_KREIS, NRW)

@@ -23,6 +23,10 @@ from typing import Any
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
+# SQLAlchemy's private statement path (`execute`); should a release drop it, the public
+# one serves instead (tests/test_driver.py runs both).
+PRIVATE_PATH = hasattr(Connection, "_cursor_execute")
+
 # id(statement) -> (statement, its SQL text, the values it carries: a literal() in it)
 _TEXTS: dict[int, tuple[Any, str, dict[str, Any]]] = {}
 
@@ -43,7 +47,10 @@ def execute(connection: Connection, sql: str, params: Mapping[str, Any]) -> Sequ
     gap statement (19 columns, 90 rows); `Connection._cursor_execute`, SQLAlchemy's own
     path for statements without a result object (sequences, defaults), still fires the
     cursor events and maps the driver's errors, invalidating a lost connection. It is
-    private: sqlalchemy is pinned below 2.2, and every PostgreSQL test runs through it."""
+    private: sqlalchemy is pinned below 2.2, every PostgreSQL test runs through it, and
+    without it (PRIVATE_PATH false) `exec_driver_sql` runs the text."""
+    if not PRIVATE_PATH:  # a release without it: the public path, a result object more
+        return connection.exec_driver_sql(sql, dict(params)).all()
     cursor = connection.connection.cursor()
     try:
         connection._cursor_execute(cursor, sql, params)
