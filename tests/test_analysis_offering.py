@@ -305,6 +305,52 @@ def test_scorecard_laender_and_bund(client, world):
     assert _scorecard(client, DATAPORT) == (0, 0, None, None, None)
 
 
+def test_scorecard_of_non_territorial_bodies_with_duties(client, world):
+    """A body of no territory that carries duties stands among the non-territorial ones:
+    in its Land when it has one, and nationwide (its kind and Land as its
+    organisation_offered row holds them); one without duties stands nowhere."""
+    f.post(
+        client,
+        "organisations",
+        {
+            "slug": "d-nrw",
+            "name": "d-NRW",
+            "kind": "non_territorial",
+            "land_code": "05",
+            "duties": ["kreis"],
+        },
+    )
+    f.post(
+        client,
+        "organisations",
+        {"slug": "govdigital", "name": "govdigital", "kind": "non_territorial", "duties": ["bund"]},
+    )
+    f.adoption(client, "d-nrw", "hh-all")  # K3; no rollout reaches a body without parent
+    # d-NRW: the three Kreis services of NRW, one offered (33.3 %); alone in NRW, first of
+    # the two nationwide. govdigital: B1 due, none offered; no Land; second nationwide.
+    assert _scorecard(client, "d-nrw") == (
+        3,
+        1,
+        33.3,
+        {"rank": 1, "peers": 1},
+        {"rank": 1, "peers": 2},
+    )
+    assert _scorecard(client, "govdigital") == (1, 0, 0.0, None, {"rank": 2, "peers": 2})
+    assert _scorecard(client, DATAPORT) == (0, 0, None, None, None)
+
+
+def test_budget_of_an_unknown_organisation_is_404_before_a_bad_pick(client, world):
+    """The organisation is looked up before the picks are judged (the lookup is the gap
+    statement's head row): 404, not 422."""
+    for key in ("059999999999", "no-such-body"):
+        response = client.get(f"/api/v1/organisations/{key}/budget?pick=no-such-solution")
+        assert response.status_code == 404, key
+        assert response.mimetype == "application/problem+json"
+    response = client.get(f"/api/v1/organisations/{WITTEN}/budget?pick=no-such-solution")
+    assert response.status_code == 422
+    assert "pick" in response.get_json()["errors"]
+
+
 # --- compare -------------------------------------------------------------------------
 
 

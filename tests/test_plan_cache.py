@@ -33,6 +33,9 @@ PATHS = [
     f"organisations/{WITTEN}/candidates?service={HUNDESTEUER}",
     f"solutions/hundesteuer-online/cost?for={WITTEN}",
     f"solutions/elfe/cost?for={BOCHUM}",
+    f"organisations/{WITTEN}/scorecard",
+    f"organisations/{BOCHUM}/scorecard",
+    f"organisations/{BOCHUM}/budget",
 ]
 ROUNDS = 8  # past psycopg's threshold (5) and the five plans PostgreSQL makes per value
 
@@ -82,10 +85,11 @@ def test_the_core_answers_keep_one_plan_per_statement(own_database, backend):
     finally:
         for connection in pooled:
             connection.close()
-    # Six: the audit sequence; the organisation (with its Land and the Land's key shares)
-    # in the gap statement, in the one service's and in the priced solution's; the
+    # Seven: the audit sequence; the organisation (with its Land and the Land's key
+    # shares) in the gap statement, in the one service's, in the priced solution's and in
+    # the scorecard's (its standing read from a correlated row, not from parameters); the
     # candidate pairs; the adopters named.
-    assert len(rows) >= 6, "psycopg prepared too few statements: the test asks too little"
+    assert len(rows) >= 7, "psycopg prepared too few statements: the test asks too little"
     replanned = [
         f"{custom} custom plans, {generic} generic: {' '.join(statement.split())[:240]}"
         for statement, generic, custom in rows

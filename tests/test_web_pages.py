@@ -74,6 +74,10 @@ def test_an_unknown_municipality_is_a_german_404_page(anonymous):
     answer = anonymous.get("/kommune/059999999999")
     assert answer.status_code == 404 and answer.mimetype == "text/html"
     assert "Nicht gefunden" in answer.get_data(as_text=True)
+    # Its business case too, whatever it picks (the lookup before the picks are judged).
+    for path in ("nachnutzung?pick=no-such-solution", "nachnutzung.pdf"):
+        answer = anonymous.get(f"/kommune/059999999999/{path}")
+        assert answer.status_code == 404 and answer.mimetype == "text/html", path
 
 
 def test_the_gap_list_as_csv_reads_as_a_german_spreadsheet_would(anonymous):

@@ -49,7 +49,10 @@ def _position(columns: list[Any], wanted: Any) -> int:
     statement's selected columns: by structure (`==` of two columns is SQL, and the
     selected ones are annotated copies, not the same objects)."""
     target = wanted.__clause_element__() if hasattr(wanted, "__clause_element__") else wanted
-    return next(i for i, column in enumerate(columns) if column.compare(target))
+    found = next((i for i, column in enumerate(columns) if column.compare(target)), None)
+    if found is None:  # a label or another alias's column: order by what is selected
+        raise ValueError(f"{wanted} is not among the selected columns")
+    return found
 
 
 def _numbered(columns: list[Any]) -> list[Any]:

@@ -29,7 +29,6 @@ from registry.logic import (
     search,
 )
 from registry.logic import coverage as coverage_logic
-from registry.logic.asking import asking
 from registry.models import Organisation
 from registry.web import format as fmt
 from registry.web import tiles
@@ -232,20 +231,19 @@ def _business_case(key: str) -> tuple[dict[str, Any] | None, int]:
     """The chosen candidates (`pick`, repeated) costed as one budget; None and 404 for an
     unknown municipality."""
     session = get_session()
-    try:
-        org = asking(session, key)
-    except NotFound:
-        return None, 404
     picks = [p for p in request.args.getlist("pick") if p][:50]
     problem = None
-    try:
-        found = budget.budget(session, org, years=YEARS, pick=picks or None)
+    try:  # the organisation looked up in the gap statement, before the picks are judged
+        found = budget.budget_for(session, key, years=YEARS, pick=picks or None)
+    except NotFound:
+        return None, 404
     except Invalid as invalid:
         messages = (invalid.errors or {}).values()
         problem = "; ".join(
             str(m) for ms in messages for m in (ms if isinstance(ms, list) else [ms])
         )
-        found = budget.budget(session, org, years=YEARS)
+        found = budget.budget_for(session, key, years=YEARS)
+    org = found.organisation
     return {"org": org, "found": found, "picks": picks, "problem": problem, "years": YEARS}, 200
 
 
