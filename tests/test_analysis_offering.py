@@ -409,6 +409,22 @@ def test_compare_siblings_in_different_kreise(client, world):
     assert _compare(client, ISERLOHN, WITTEN) == ([(G2, [("g2-kreis", "rollout")])], [])
 
 
+def test_compare_names_the_most_direct_way_a_solution_reaches_the_offering_side(client, world):
+    """Witten adopts g1-online itself and has it through NRW's rollout as well (K1 too,
+    which it is not due for, but Hamburg is); Bochum built k2-bochum and, here, adopts it
+    too: one entry per solution, the way most its own (built, then adoption, rollout)."""
+    f.adoption(client, BOCHUM, "k2-bochum")
+    assert _compare(client, HAMBURG, WITTEN) == (
+        [
+            (K1, [("g1-online", "adoption")]),
+            (G1, [("g1-online", "adoption")]),
+            (G2, [("g2-kreis", "rollout")]),
+        ],
+        [(G4, [("hh-all", "adoption")])],
+    )
+    assert _compare(client, HAMBURG, BOCHUM)[0][1] == (K2, [("k2-bochum", "built")])
+
+
 # --- coverage ------------------------------------------------------------------------
 
 

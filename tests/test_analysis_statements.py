@@ -286,6 +286,7 @@ def test_search_statements(client, anonymous, small, count_statements):
 # their counts and adoptions, the adopters named: on PostgreSQL nearby and similar ones
 # in one statement, on SQLite in up to three. The scorecard: its standings and the
 # services offered in the lookup's statement. The budget: the gap answer's, no one named.
+# A comparison: the two organisations, then what each offers that the other lacks.
 @pytest.mark.parametrize(
     ("path", "on_postgresql", "on_sqlite"),
     [
@@ -294,6 +295,7 @@ def test_search_statements(client, anonymous, small, count_statements):
         (f"solutions/elfe/cost?for={WITTEN}", 2, 2),
         (f"organisations/{WITTEN}/scorecard", 2, 2),
         (f"organisations/{BOCHUM}/budget", 3, 3),
+        (f"organisations/{WITTEN}/compare/{BOCHUM}", 5, 5),
     ],
 )
 def test_the_core_answers_statements(

@@ -25,6 +25,7 @@ from registry.api.analysis_schemas import (
 from registry.api.common import Blueprint
 from registry.db import get_session
 from registry.logic import analysis, budget, costs, gaps, lookup
+from registry.logic.asking import asking
 
 blp = Blueprint(
     "analysis",
@@ -207,11 +208,7 @@ class Compare(MethodView):
         built); `a_offers_b_lacks` the same the other way round.
         """
         session = get_session()
-        return analysis.compare_view(
-            session,
-            lookup.organisation(session, a, duties=False, parent=False),
-            lookup.organisation(session, b, duties=False, parent=False),
-        )
+        return analysis.compare_view(session, asking(session, a), asking(session, b))
 
 
 @blp.route("/rankings")

@@ -149,7 +149,7 @@ def scorecard_answer(org: Body, card: scorecard.Card) -> dict[str, Any]:
     }
 
 
-def compare_view(session: Session, a: Organisation, b: Organisation) -> dict[str, Any]:
+def compare_view(session: Session, a: Body, b: Body) -> dict[str, Any]:
     def items(diff: compare.Difference) -> list[dict[str, Any]]:
         return [
             {
