@@ -205,7 +205,9 @@ class Compare(MethodView):
 
         `b_offers_a_lacks`: services b offers that a is due for and does not offer, each
         with the solutions b uses (and how: own adoption, rollout by an ancestor, or
-        built); `a_offers_b_lacks` the same the other way round.
+        built; a solution reaching b more than one way is named once, by the way most
+        its own: built, then adoption, then rollout); `a_offers_b_lacks` the same the
+        other way round.
         """
         session = get_session()
         return analysis.compare_view(session, asking(session, a), asking(session, b))
