@@ -194,9 +194,10 @@ class Context:
         return Context(body, self.land, self.shares, self.start, self.case_rates)
 
 
-def round_half_up(value: Fraction) -> int:
-    # floor(n/d + 1/2) in integers: a gap answer rounds thousands of figures.
-    n, d = value.numerator, value.denominator
+def round_half_up(value: Fraction, times: int = 1, per: int = 1) -> int:
+    """value × times / per, rounded half up to an integer: floor(n/d + 1/2) in integers
+    (a gap answer rounds thousands of figures; no Fraction is built for the product)."""
+    n, d = value.numerator * times, value.denominator * per
     return (2 * n + d) // (2 * d)
 
 
@@ -226,7 +227,7 @@ def estimate(
     periods = solution.prices
     org, start = ctx.organisation, ctx.start
     terms = _terms_for(solution, ctx)
-    first, _ = prices.period_on(periods, start)
+    first, first_known = prices.period_on(periods, start)
     onboarding = first["onboarding_fee_cents"]
     basis: list[str] = []
     paid_by = terms["payer"] if terms else "reuser"
@@ -243,14 +244,12 @@ def estimate(
     # A period in force with no end is the one period_on finds for every later 1 January
     # (periods are in order, only the last may be open: registry.api.prices); most
     # prices are one such period, and a gap answer prices 300-400 years.
-    lasting: dict[str, Any] | None = None
     for k in range(years):
         year = start.year + k
-        if lasting is not None:
-            per_year.append(YearCost(year, 12, per_year[-1].cents, lasting["valid_from"], True))
-            continue
-        day = start if k == 0 else date(year, 1, 1)
-        period, known = prices.period_on(periods, day)
+        if k == 0:
+            period, known = first, first_known
+        else:
+            period, known = prices.period_on(periods, date(year, 1, 1))
         months = 12
         if k == 0 and period["first_year"] == "pro_rata":
             signed = contracted_on or start
@@ -258,22 +257,28 @@ def estimate(
         exact, words = payable(period)
         cents = charged.get((id(period), months))
         if cents is None:
-            cents = round_half_up(exact if months == 12 else exact * months / 12)
+            cents = round_half_up(exact, months, 12)
             charged[id(period), months] = cents
         per_year.append(YearCost(year, months, cents, period["valid_from"], known))
-        if known and months == 12 and period["valid_to"] is None:
-            lasting = period  # its later years: 12 months, known, these cents
         if period["valid_from"] not in described:
             described.add(period["valid_from"])
             since = f"from {year}: " if k else ""
             basis.append(f"{since}{words}")
         if not known and (k == 0 or per_year[-2].price_known):
-            basis.append(_unknown(period, year, day))
+            basis.append(_unknown(period, year, start if k == 0 else date(year, 1, 1)))
         if months < 12 and paid_by not in ("land", "fitko"):
             basis.append(
                 f"first year {year} pro rata: {months} of 12 months, from the contract month "
                 f"{13 - months:02d}/{year}"
             )
+        if known and months == 12 and period["valid_to"] is None:
+            # Its later years: 12 months, known, these cents, nothing more to say.
+            valid_from = period["valid_from"]
+            per_year.extend(
+                YearCost(later, 12, cents, valid_from, True)
+                for later in range(year + 1, start.year + years)
+            )
+            break
     annual = round_half_up(payable(first)[0])
     if terms and terms.get("onboarding_paid_by_land") and org.kind != "land":
         onboarding = 0
@@ -392,14 +397,17 @@ def _component(
     if key == "koenigstein":
         return _koenigstein(period["pool_cents"], c, ctx)
     if "weight_bp" in c:
-        part = Fraction(period["pool_cents"] * c["weight_bp"], prices.FULL_WEIGHT)
+        part_cents = period["pool_cents"] * c["weight_bp"]
         share_text = f"{percent_bp(c['weight_bp'])} of {euros(period['pool_cents'])}"
         if key == "flat":
-            return part / c["participants"], (
+            return Fraction(part_cents, prices.FULL_WEIGHT * c["participants"]), (
                 f"{share_text} shared equally by {number(c['participants'])} participants"
             )
         units, unit_text = _units(solution, c, ctx)
-        return part * units / c["basis_units"], (
+        return Fraction(
+            part_cents * units.numerator,
+            prices.FULL_WEIGHT * units.denominator * c["basis_units"],
+        ), (
             f"{share_text} shared by {_unit_name(c)}: {unit_text} of "
             f"{number(c['basis_units'])} in all"
         )
@@ -409,7 +417,7 @@ def _component(
     units, unit_text = _units(solution, c, ctx)
     per = c.get("per_units", 1)
     rate = f"{euros(amount)} per {'' if per == 1 else number(per) + ' '}{_unit_name(c, per)}"
-    return Fraction(amount) * units / per, f"{rate} × {unit_text}"
+    return Fraction(amount * units.numerator, units.denominator * per), f"{rate} × {unit_text}"
 
 
 def _unit_name(c: dict[str, Any], count: int = 2) -> str:
@@ -490,7 +498,6 @@ def _tier(solution: Priced, tiers: list[dict[str, Any]], org: Body):
 
 def _koenigstein(pool: int, c: dict[str, Any], ctx: Context) -> tuple[Fraction, str]:
     org, year = ctx.organisation, c["year"]
-    total = Fraction(pool * c["weight_bp"], prices.FULL_WEIGHT)
     if org.land_code is None or ctx.land is None:
         raise CostUnavailable(
             f"{org.name} belongs to no Land; the Königsteiner Schlüssel splits costs among Länder."
@@ -500,7 +507,9 @@ def _koenigstein(pool: int, c: dict[str, Any], ctx: Context) -> tuple[Fraction, 
         raise CostUnavailable(
             f"No Königsteiner Schlüssel share of Land {org.land_code} for {year}."
         )
-    land_part = total * share / FULL_SHARE
+    # One Fraction for the whole product (each Fraction operation normalises anew).
+    land_cents = pool * c["weight_bp"] * share
+    land_per = prices.FULL_WEIGHT * FULL_SHARE
     weighted = f"{percent_bp(c['weight_bp'])} of " if c["weight_bp"] != prices.FULL_WEIGHT else ""
     percent = f"{share // 100_000}.{share % 100_000:05d} %"
     basis = (
@@ -508,9 +517,9 @@ def _koenigstein(pool: int, c: dict[str, Any], ctx: Context) -> tuple[Fraction, 
         f"{weighted}{euros(pool)} a year"
     )
     if org.id == ctx.land.id:  # the Land's own share needs no population
-        return land_part, basis
+        return Fraction(land_cents, land_per), basis
     population, land_population = _population(org), _population(ctx.land)
-    return land_part * population / land_population, (
+    return Fraction(land_cents * population, land_per * land_population), (
         f"{basis}; {org.name} pays its population's part: {number(population)} of "
         f"{number(land_population)} inhabitants{_as_of(org)}"
     )
