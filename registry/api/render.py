@@ -153,8 +153,9 @@ def candidate(c: Candidate, seen: dict[int, dict[str, Any]] | None = None) -> di
         "similar_adopters": [_neighbour(n, seen) for n in c.similar],
         "cost": _estimate(c.cost, seen),
         "cost_unavailable": c.cost_unavailable,
-        "score": float(c.score),
-        "score_components": {name: float(value) for name, value in c.components.items()},
+        # Floats already (registry.logic.candidates._judge): the answer takes them as they are.
+        "score": c.score,
+        "score_components": c.components,
     }
 
 
