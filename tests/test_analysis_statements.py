@@ -7,6 +7,9 @@ each price model, a Land contract), counts the statements, then adds much more d
 not grow, and stays below a small bound. Set-based queries, no per-row loops.
 """
 
+import csv
+import io
+
 import pytest
 
 from registry.models import KoenigsteinShare
@@ -388,3 +391,31 @@ def test_the_answers_in_one_statement_equal_the_lookup_then_the_gaps(client, app
             gaps.asked_one_service(session, "059540099099", "99999")
         assert "No organisation with key '059540099099'" in str(unknown.value.args[0])
     assert compared > 30  # gaps with candidates were compared, not only empty answers
+
+
+def test_the_gap_csv_names_who_near_runs_the_best_candidate_and_asks_no_more(
+    anonymous, small, count_statements
+):
+    """The spreadsheet's last column names who near the organisation runs each gap's best
+    candidate; it shows nobody like it, so the similar municipalities (the pool read as
+    `above` and `below` the organisation's population) are not looked up."""
+    count_statements.statements.clear()
+    answer = anonymous.get(f"/kommune/{BOCHUM}/luecken.csv")
+    assert answer.status_code == 200
+    spreadsheet = list(count_statements.statements)
+    rows = list(
+        csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    gaps = anonymous.get(f"/api/v1/organisations/{BOCHUM}/gaps?years=5&top=1").get_json()["gaps"]
+    near = [
+        ", ".join(n["name"] for n in g["top_candidates"][0]["nearby_adopters"])
+        if g["top_candidates"]
+        else ""
+        for g in gaps
+    ]
+    assert [row[-1] for row in rows[1:]] == near
+    assert any(near), "the small world names someone near Bochum"
+    count_statements.statements.clear()
+    assert anonymous.get(f"/kommune/{BOCHUM}").status_code == 200
+    assert any(" AS above" in s for s in count_statements.statements)  # the page asks
+    assert not any(" AS above" in s for s in spreadsheet), "\n".join(spreadsheet)

@@ -36,10 +36,11 @@ def gaps_view(
     sort: str,
     top: int,
     start: date | None = None,
+    named: gaps.Naming = "nearby and similar",
 ):
     """The gap answer (with candidates) for the organisation with this key, looked up
     in the gap statement (registry.logic.gaps.asked; 404 if none)."""
-    found = gaps.asked(session, key, years=years, sort=sort, start=start, top=top)
+    found = gaps.asked(session, key, years=years, sort=sort, start=start, top=top, named=named)
     return gaps_answer(found, top)
 
 

@@ -84,7 +84,7 @@ def budget(
 ) -> Budget:
     start = start or date.today()
     # A budget shows no neighbours: none named (the nearby statement over every candidate).
-    found = gaps.gaps(session, org, years=years, sort="score", start=start, named=False)
+    found = gaps.gaps(session, org, years=years, sort="score", start=start, named="nobody")
     return _budget(found, org, years, start, pick)
 
 
@@ -99,7 +99,7 @@ def budget_for(
     """`budget` for the organisation with this key (ARS or slug; 404 if none), looked up
     in the gap statement (registry.logic.gaps.asked): a round trip less."""
     start = start or date.today()
-    found = gaps.asked(session, key, years=years, sort="score", start=start, named=False)
+    found = gaps.asked(session, key, years=years, sort="score", start=start, named="nobody")
     assert isinstance(found.organisation, Asking)  # as `asked` reads it
     return _budget(found, found.organisation, years, start, pick)
 

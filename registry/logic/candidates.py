@@ -280,11 +280,13 @@ def candidates_for(
     sort: str = "score",
     start: date | None = None,
     named: int | None = None,
+    similar: bool = True,
 ) -> dict[int, list[Candidate]]:
     """Candidates per service id, ranked; a bounded number of statements for any input.
 
-    `named`: name nearby and similar adopters for the first `named` candidates of each
-    service only (the ones an answer shows; they are no input to the ranking)."""
+    `named`: name nearby adopters (and similar ones, if `similar`) for the first `named`
+    candidates of each service only (the ones an answer shows; they are no input to the
+    ranking)."""
     land = costs.land_of(session, org)
     pairs, solutions = pairs_for(session, org, service_ids, land)
     if not pairs:
@@ -307,13 +309,16 @@ def candidates_for(
     for listed in by_service.values():
         listed.sort(key=sort_key(sort))
     shown = [c for listed in by_service.values() for c in listed[:named]]
-    _name_adopters(session, org, shown)
+    _name_adopters(session, org, shown, similar)
     return dict(by_service)
 
 
-def _name_adopters(session: Session, org: Body, shown: list[Candidate]) -> None:
+def _name_adopters(session: Session, org: Body, shown: list[Candidate], similar: bool) -> None:
     wanted = sorted({(c.solution.id, c.service_id) for c in shown})
-    named, alike = nearby.named_and_similar(session, org, wanted)
+    if similar:
+        named, alike = nearby.named_and_similar(session, org, wanted)
+    else:  # the nearby ones only (the gap list for spreadsheets names no others)
+        named, alike = nearby.adopters(session, org, wanted), {}
     for candidate in shown:
         key = (candidate.solution.id, candidate.service_id)
         candidate.nearby, candidate.similar = named.get(key, []), alike.get(key, [])

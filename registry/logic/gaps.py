@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Integer,
@@ -64,6 +64,12 @@ class Gaps:
         return self.due - len(self.services)
 
 
+# Whom a gap answer names for each shown candidate: who near the organisation and who
+# like it runs it (the API's answer, the pages), who near it only (the spreadsheet), or
+# nobody (the budget, which shows no neighbours).
+Naming = Literal["nearby and similar", "nearby", "nobody"]
+
+
 def not_offered(organisation_id: Any, service_id: Any = Service.id):  # type: ignore[no-untyped-def]
     """The service (by default the current `Service` row), due for the organisation (an
     id or a bound parameter), is not offered by it: no due_offering row (one index
@@ -86,13 +92,13 @@ def gaps(
     sort: str = "score",
     start: date | None = None,
     top: int | None = None,
-    named: bool = True,
+    named: Naming = "nearby and similar",
 ) -> Gaps:
     """`top`: the candidates an answer shows per gap (None: all). With top=0 and no
     ranking of the gaps by cost (the bare gap list) the gaps, how many candidates each
     has, the organisation's own adoptions for them and its offered count are one
-    statement. `named`: name who near it and who like it runs each shown candidate (an
-    answer that shows none, the budget, asks without: the largest statement saved)."""
+    statement. `named`: whom to name for each shown candidate (`Naming`; an answer that
+    shows no neighbours asks for fewer: the largest statement saved, or a part of it)."""
     bare = not priced(top, sort)
     local, in_progress, totals, offered = _gap_rows(session, org, count=bare)
     if bare:
@@ -119,7 +125,7 @@ def asked(
     sort: str = "score",
     start: date | None = None,
     top: int | None = None,
-    named: bool = True,
+    named: Naming = "nearby and similar",
 ) -> Gaps:
     """`gaps` with candidates (`top` not 0, or `sort=cost`) for the organisation with
     this key (ARS or slug; 404 if none): the organisation as registry.logic.asking reads
@@ -157,17 +163,24 @@ def _with_candidates(
     sort: str,
     start: date | None,
     top: int | None,
-    named: bool,
+    named: Naming,
 ) -> Gaps:
     """The gap answer of these gaps with their ranked, priced candidates (`top` of them
-    named, if `named`)."""
+    named as `named` says)."""
     due = offered + len(local)
     if not local:
         return Gaps(org, due, local, {}, in_progress, {})
     # The gap ids just found, not the gap query again inside the candidate queries.
     gap_ids = [service.id for service in local]
     found = candidates.candidates_for(
-        session, org, gap_ids, years=years, sort=sort, start=start, named=top if named else 0
+        session,
+        org,
+        gap_ids,
+        years=years,
+        sort=sort,
+        start=start,
+        named=0 if named == "nobody" else top,
+        similar=named == "nearby and similar",
     )
     totals = {service_id: len(listed) for service_id, listed in found.items()}
     if sort == "cost":  # across all gaps: the cheapest to close first
