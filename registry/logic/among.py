@@ -18,7 +18,8 @@ def among_param(dialect: str, column: Any, name: str) -> Any:
     may plan it once. Not `= ANY(:name)`: for that, the generic plan PostgreSQL switches
     to after five executions guesses the array's selectivity and chose whole-index scans
     (an organisation's adoptions of its candidates: 20.6 ms generic against 0.6 ms
-    custom); unnest() is planned as a set of rows to join. Elsewhere an expanding IN."""
+    custom); unnest() is planned as a set of rows to join (registry.logic.driver sends
+    the ids as the array's text). Elsewhere an expanding IN."""
     if dialect != "postgresql":
         return column.in_(bindparam(name, expanding=True))
     ids_param = bindparam(name, type_=ARRAY(Integer))
