@@ -419,3 +419,37 @@ def test_the_gap_csv_names_who_near_runs_the_best_candidate_and_asks_no_more(
     assert anonymous.get(f"/kommune/{BOCHUM}").status_code == 200
     assert any(" AS above" in s for s in count_statements.statements)  # the page asks
     assert not any(" AS above" in s for s in spreadsheet), "\n".join(spreadsheet)
+
+
+def test_whom_a_gap_answer_names_is_one_of_the_three(client, app, session, small):
+    """`named` says whom to name (registry.logic.gaps.Naming): nearby and similar
+    adopters (the default), the nearby ones only, or nobody; the candidates and their
+    order are the same. Anything else is refused, not taken for one of them (a caller
+    still passing the boolean of before, say)."""
+    from registry.logic import gaps
+
+    grow(client)
+
+    def named(found, attribute):
+        return {
+            (service_id, c.solution.slug): [n.key for n in getattr(c, attribute)]
+            for service_id, listed in found.candidates.items()
+            for c in listed[:3]
+        }
+
+    with app.app_context():
+        for key in (BOCHUM, WITTEN, NEW_GEMEINDEN[0]):
+            both = gaps.asked(session, key, top=3)
+            assert both.candidates.keys(), key
+            near = gaps.asked(session, key, top=3, named="nearby")
+            nobody = gaps.asked(session, key, top=3, named="nobody")
+            for found in (near, nobody):
+                assert list(named(found, "nearby")) == list(named(both, "nearby")), key
+            assert named(near, "nearby") == named(both, "nearby"), key
+            assert not any(named(near, "similar").values()), key
+            assert not any(named(nobody, "nearby").values()), key
+            assert not any(named(nobody, "similar").values()), key
+        assert any(named(gaps.asked(session, BOCHUM, top=3), "nearby").values())
+        for wrong in (False, True, "all"):
+            with pytest.raises(ValueError, match="named"):
+                gaps.asked(session, BOCHUM, top=3, named=wrong)

@@ -71,23 +71,45 @@ def test_the_rows_are_the_sessions(client, session, backend, statements):
         assert statements[1] == statements[0]
 
 
-def test_id_lists_go_as_array_text_and_other_values_as_they_are(client, session, backend):
-    """On PostgreSQL an id list goes as the array's text (`{3,1,4}`, read by the
-    statement's `::INTEGER[]` cast), not as a list psycopg dumps element by element;
-    anything else goes as it is. An empty list finds nothing, as the session's does."""
+def test_id_lists_go_as_array_text_and_other_values_as_they_are(
+    client, session, backend, monkeypatch
+):
+    """On PostgreSQL an id list for an `integer[]` parameter goes as the array's text
+    (`{3,1,4}`, read by the statement's `::INTEGER[]` cast), not as a list psycopg dumps
+    element by element; every other parameter as it is. An empty list finds nothing, as
+    the session's does."""
     assert driver._array_text([3, 1, 4]) == "{3,1,4}"
     assert driver._array_text([]) == "{}"
     for kept in ([True, 2], ["05"], (1, 2), 5, None, "{1}"):
         assert driver._array_text(kept) == kept
     build_small(client, session)
     dialect = session.connection().dialect.name
-    statement = select(Organisation.id).where(among_param(dialect, Organisation.id, "ids"))
+    statement = select(Organisation.id, literal(7)).where(
+        among_param(dialect, Organisation.id, "ids"),
+        Organisation.id != bindparam("not", type_=Integer),
+    )
     ids = organisation_ids(session, BOCHUM, WITTEN)
+    sent: list[dict] = []
+    execute = driver.execute
+    monkeypatch.setattr(
+        driver, "execute", lambda c, sql, p: sent.append(dict(p)) or execute(c, sql, p)
+    )
     for given in (ids, [], [ids[0], ids[0]]):
-        expected = sorted(tuple(row) for row in session.execute(statement, {"ids": given}))
-        found = sorted(tuple(row) for row in driver.rows(session, statement, {"ids": given}))
+        params = {"ids": given, "not": 0}
+        expected = sorted(tuple(row) for row in session.execute(statement, params))
+        found = sorted(tuple(row) for row in driver.rows(session, statement, params))
         assert found == expected, given
-    assert not driver.rows(session, statement, {"ids": []})
+    assert not driver.rows(session, statement, {"ids": [], "not": 0})
+    if backend == "postgresql":  # by its text; the other parameters as given
+        assert [p["ids"] for p in sent[:3]] == [
+            f"{{{ids[0]},{ids[1]}}}",
+            "{}",
+            f"{{{ids[0]},{ids[0]}}}",
+        ]
+        assert {p["not"] for p in sent} == {0}
+        assert all(7 in p.values() for p in sent)  # the carried literal, as it is
+    else:  # the session runs it (SQLAlchemy renders the expanding IN)
+        assert not sent
 
 
 def test_without_sqlalchemys_private_path_the_public_one_runs(

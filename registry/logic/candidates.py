@@ -39,7 +39,9 @@ from registry.models import (
 from registry.models.vocab import MATURITY_MODELS
 
 WEIGHTS = {"status": 0.30, "maturity": 0.20, "adoption": 0.20, "nearby": 0.15, "cost": 0.15}
-_W_STATUS, _W_MATURITY, _W_ADOPTION, _W_NEARBY, _W_COST = WEIGHTS.values()
+_W_STATUS, _W_MATURITY, _W_ADOPTION, _W_NEARBY, _W_COST = (
+    WEIGHTS[name] for name in ("status", "maturity", "adoption", "nearby", "cost")
+)
 STATUS_VALUE = {"live": 1.0, "pilot": 0.5, "development": 0.2}
 CONTRACTED = ("contracted", "onboarding", "live")
 BLOCKED_FACTOR = 0.5
@@ -403,13 +405,13 @@ def _judge(
     status = STATUS_VALUE.get(solution.status, 0.0)
     maturity = _maturity(solution.maturity, solution.maturity_model)
     adoption = _ratio(c.adopters, 10)
-    nearby = _ratio(c.adopters_in_land, 3)
+    near = _ratio(c.adopters_in_land, 3)
     cost = _cost_value(c.cost.total_cents) if c.cost else 0.5
     c.components = {
         "status": status,
         "maturity": maturity,
         "adoption": adoption,
-        "nearby": nearby,
+        "nearby": near,
         "cost": cost,
     }
     score = sum(
@@ -417,7 +419,7 @@ def _judge(
             _W_STATUS * status,
             _W_MATURITY * maturity,
             _W_ADOPTION * adoption,
-            _W_NEARBY * nearby,
+            _W_NEARBY * near,
             _W_COST * cost,
         )
     )

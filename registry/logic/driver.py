@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import ARRAY, Integer
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
@@ -27,8 +28,9 @@ from sqlalchemy.orm import Session
 # one serves instead (tests/test_driver.py runs both).
 PRIVATE_PATH = hasattr(Connection, "_cursor_execute")
 
-# id(statement) -> (statement, its SQL text, the values it carries: a literal() in it)
-_TEXTS: dict[int, tuple[Any, str, dict[str, Any]]] = {}
+# id(statement) -> (statement, its SQL text, the values it carries: a literal() in it,
+# the names of its integer-array parameters)
+_TEXTS: dict[int, tuple[Any, str, dict[str, Any], tuple[str, ...]]] = {}
 
 
 def rows(session: Session, statement: Any, params: Mapping[str, Any]) -> Sequence[Any]:
@@ -37,8 +39,12 @@ def rows(session: Session, statement: Any, params: Mapping[str, Any]) -> Sequenc
     dialect = connection.dialect
     if dialect.name != "postgresql":
         return session.execute(statement, params).all()
-    sql, carried = sql_text(statement, dialect)
-    return execute(connection, sql, {**carried, **params})
+    sql, carried, arrays = _compiled(statement, dialect)
+    given = {**carried, **params}
+    for name in arrays:
+        if name in given:
+            given[name] = _array_text(given[name])
+    return execute(connection, sql, given)
 
 
 def execute(connection: Connection, sql: str, params: Mapping[str, Any]) -> Sequence[Any]:
@@ -49,9 +55,8 @@ def execute(connection: Connection, sql: str, params: Mapping[str, Any]) -> Sequ
     cursor events and maps the driver's errors, invalidating a lost connection. It is
     private: sqlalchemy is pinned below 2.2, every PostgreSQL test runs through it, and
     without it (PRIVATE_PATH false) `exec_driver_sql` runs the text."""
-    params = {name: _array_text(value) for name, value in params.items()}
     if not PRIVATE_PATH:  # a release without it: the public path, a result object more
-        return connection.exec_driver_sql(sql, params).all()
+        return connection.exec_driver_sql(sql, dict(params)).all()
     cursor = connection.connection.cursor()
     try:
         connection._cursor_execute(cursor, sql, params)
@@ -61,11 +66,12 @@ def execute(connection: Connection, sql: str, params: Mapping[str, Any]) -> Sequ
 
 
 def _array_text(value: Any) -> Any:
-    """An id list (the `integer[]` parameters of registry.logic.among and
-    registry.logic.nearby: the only lists these statements take) as PostgreSQL's array
-    literal, `{3,1,4}`, which its `::INTEGER[]` cast reads: psycopg dumps a list element
-    by element in Python and checks the integers' sizes first, about five times as long
-    as forming the text (a gap answer sends a few hundred ids in four or five arrays)."""
+    """An id list given for an `integer[]` parameter (registry.logic.among,
+    registry.logic.nearby) as PostgreSQL's array literal, `{3,1,4}`, which the
+    parameter's `::INTEGER[]` cast reads: psycopg dumps a list element by element in
+    Python and checks the integers' sizes first, about five times as long as forming the
+    text (a gap answer sends a few hundred ids in four or five arrays). Anything but a
+    list of plain integers goes as it is."""
     if type(value) is not list or not all(type(item) is int for item in value):
         return value
     return "{" + ",".join(map(str, value)) + "}"
@@ -76,9 +82,16 @@ def sql_text(statement: Any, dialect: Dialect) -> tuple[str, dict[str, Any]]:
     constants of registry.logic.constants written in) and the values of the parameters
     it carries itself. Cached by the statement object, which is kept alive with its text
     (so its id is never reused)."""
+    sql, carried, _ = _compiled(statement, dialect)
+    return sql, carried
+
+
+def _compiled(statement: Any, dialect: Dialect) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """`sql_text`, and the names of the statement's integer-array parameters (sent as the
+    array's text: `_array_text`)."""
     found = _TEXTS.get(id(statement))
     if found is not None and found[0] is statement:
-        return found[1], found[2]
+        return found[1], found[2], found[3]
     processed = [
         str(column)
         for column in statement.selected_columns
@@ -102,5 +115,10 @@ def sql_text(statement: Any, dialect: Dialect) -> tuple[str, dict[str, Any]]:
         for name, value in plain.params.items()
         if name not in given and not binds[name].literal_execute
     }
-    _TEXTS[id(statement)] = (statement, compiled.string, carried)
-    return compiled.string, carried
+    arrays = tuple(
+        name
+        for name, bind in binds.items()
+        if isinstance(bind.type, ARRAY) and isinstance(bind.type.item_type, Integer)
+    )
+    _TEXTS[id(statement)] = (statement, compiled.string, carried, arrays)
+    return compiled.string, carried, arrays

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sqlalchemy import (
     Integer,
@@ -68,6 +68,7 @@ class Gaps:
 # like it runs it (the API's answer, the pages), who near it only (the spreadsheet), or
 # nobody (the budget, which shows no neighbours).
 Naming = Literal["nearby and similar", "nearby", "nobody"]
+NAMINGS: tuple[Naming, ...] = get_args(Naming)
 
 
 def not_offered(organisation_id: Any, service_id: Any = Service.id):  # type: ignore[no-untyped-def]
@@ -167,6 +168,8 @@ def _with_candidates(
 ) -> Gaps:
     """The gap answer of these gaps with their ranked, priced candidates (`top` of them
     named as `named` says)."""
+    if named not in NAMINGS:  # a typo, or the boolean this took before, must not pass
+        raise ValueError(f"named: one of {NAMINGS}, not {named!r}")
     due = offered + len(local)
     if not local:
         return Gaps(org, due, local, {}, in_progress, {})
