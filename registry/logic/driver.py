@@ -39,7 +39,7 @@ def rows(session: Session, statement: Any, params: Mapping[str, Any]) -> Sequenc
     dialect = connection.dialect
     if dialect.name != "postgresql":
         return session.execute(statement, params).all()
-    sql, carried, arrays = _compiled(statement, dialect)
+    sql, carried, arrays = sql_text(statement, dialect)
     given = {**carried, **params}
     for name in arrays:
         if name in given:
@@ -77,18 +77,12 @@ def _array_text(value: Any) -> Any:
     return "{" + ",".join(map(str, value)) + "}"
 
 
-def sql_text(statement: Any, dialect: Dialect) -> tuple[str, dict[str, Any]]:
+def sql_text(statement: Any, dialect: Dialect) -> tuple[str, dict[str, Any], tuple[str, ...]]:
     """The statement's SQL as the dialect runs it (parameters as placeholders, the
-    constants of registry.logic.constants written in) and the values of the parameters
-    it carries itself. Cached by the statement object, which is kept alive with its text
-    (so its id is never reused)."""
-    sql, carried, _ = _compiled(statement, dialect)
-    return sql, carried
-
-
-def _compiled(statement: Any, dialect: Dialect) -> tuple[str, dict[str, Any], tuple[str, ...]]:
-    """`sql_text`, and the names of the statement's integer-array parameters (sent as the
-    array's text: `_array_text`)."""
+    constants of registry.logic.constants written in), the values of the parameters it
+    carries itself, and the names of its integer-array parameters (sent as the array's
+    text: `_array_text`). Cached by the statement object, which is kept alive with its
+    text (so its id is never reused)."""
     found = _TEXTS.get(id(statement))
     if found is not None and found[0] is statement:
         return found[1], found[2], found[3]
